@@ -1,0 +1,68 @@
+use serde::Serialize;
+
+use crate::{Diagnostic, ObjectRef, Range};
+use crate::diagnostic::range_of;
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'a str,
+    name: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    help: Option<&'a str>,
+    path: String,
+    range: Range,
+    object: Option<&'a ObjectRef>,
+    source_template: Option<&'a str>,
+    related: Vec<JsonRelated<'a>>,
+    url: Option<&'a str>,
+    fix: Option<()>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    path: String,
+    range: Range,
+    message: &'a str,
+}
+
+fn to_json(diagnostic: &Diagnostic) -> JsonDiagnostic<'_> {
+    JsonDiagnostic {
+        code: &diagnostic.code,
+        name: &diagnostic.name,
+        severity: diagnostic.severity.as_str(),
+        message: &diagnostic.message,
+        help: diagnostic.help.as_deref(),
+        path: diagnostic.path().into_owned(),
+        range: diagnostic.range(),
+        object: diagnostic.object.as_ref(),
+        source_template: diagnostic.source_template.as_deref(),
+        related: diagnostic
+            .related
+            .iter()
+            .map(|related| JsonRelated {
+                path: related.file.path().to_string_lossy().into_owned(),
+                range: range_of(&related.file, related.span),
+                message: &related.message,
+            })
+            .collect(),
+        url: diagnostic.url.as_deref(),
+        fix: None,
+    }
+}
+
+/// The findings as a JSON array (the shape is a stable contract; fields may be added).
+#[must_use]
+pub fn json(diagnostics: &[Diagnostic]) -> String {
+    let items: Vec<JsonDiagnostic<'_>> = diagnostics.iter().map(to_json).collect();
+    let mut out = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_owned());
+    out.push('\n');
+    out
+}
+
+/// The findings as a JSON value, for embedding in other documents.
+#[must_use]
+pub fn json_value(diagnostics: &[Diagnostic]) -> serde_json::Value {
+    let items: Vec<JsonDiagnostic<'_>> = diagnostics.iter().map(to_json).collect();
+    serde_json::to_value(items).unwrap_or_default()
+}

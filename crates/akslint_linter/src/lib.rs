@@ -1,0 +1,24 @@
+//! The rule engine: rule metadata and registry, rule selection, dispatch by scope, and the
+//! rules themselves (one file each under `rules/`, documented by their doc comments).
+//!
+//! [`Linter::lint`] is the single entry point the CLI and the language server call: it parses one
+//! source, builds the model, runs the selected rules whose scope matches and returns sorted
+//! diagnostics.
+
+mod context;
+pub mod docs;
+mod format;
+mod lint;
+mod registry;
+mod rule;
+pub mod rules;
+mod selection;
+mod settings;
+
+pub use context::Context;
+pub use format::FileFormat;
+pub use lint::Linter;
+pub use registry::{all_rules, find_rule};
+pub use rule::{Category, Reference, Rule, RuleMeta, RuleMetadata, Scope};
+pub use selection::{RuleSelection, Selector, SelectorError};
+pub use settings::{KubernetesVersion, LintSettings};

@@ -1,0 +1,97 @@
+use akslint_model::k8s::{ContainerOnlyField, Workload};
+
+use crate::context::WithHelp;
+use crate::{Context, Rule, Scope, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags Linux containers (including init and ephemeral containers) whose
+    /// `securityContext.allowPrivilegeEscalation` is not explicitly `false`: set to `true`, or
+    /// not set at all.
+    ///
+    /// ## Why it matters
+    /// Unless `allowPrivilegeEscalation` is `false`, the container runs without the
+    /// `no_new_privs` flag, so a process can gain more privileges than its parent, for example
+    /// through a setuid binary. Kubernetes defaults it to `true`, which is why leaving it out is
+    /// a finding too: the Pod Security Standards' restricted level requires the explicit
+    /// `false`. (kube-linter only flags an explicit `true` and so misses the default.)
+    ///
+    /// Pods that declare `spec.os.name: windows` are exempt, as in Pod Security admission: the
+    /// field has no meaning on Windows. The field exists only on containers; written in the
+    /// pod's `securityContext` it is ignored by Kubernetes and does not count.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     securityContext:
+    ///       allowPrivilegeEscalation: true
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     securityContext:
+    ///       allowPrivilegeEscalation: false
+    /// ```
+    ///
+    /// ## Options
+    /// None.
+    ///
+    /// ## References
+    /// - [Pod Security Standards: Privilege Escalation](https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted)
+    /// - [AKS: pod security best practices](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)
+    pub struct PrivilegeEscalationAllowed {
+        code: "K8S102",
+        name: "privilege-escalation-allowed",
+        category: PodSecurity,
+        severity: Error,
+        default_enabled: true,
+        scope: Scope::Workloads,
+        references: [
+            "PSS" => "restricted: allowPrivilegeEscalation",
+            "kube-linter" => "privilege-escalation-container",
+            "checkov" => "CKV_K8S_20",
+            "trivy" => "KSV-0001",
+            "Azure Policy" => "K8sAzureContainerNoPrivilegeEscalation",
+        ],
+    }
+}
+
+const HELP: &str = "set `allowPrivilegeEscalation: false` in the container's `securityContext`";
+
+impl Rule for PrivilegeEscalationAllowed {
+    fn check_workload(&self, workload: &Workload<'_>, cx: &mut Context<'_>) {
+        if workload.is_windows() {
+            return;
+        }
+        for container in workload.containers() {
+            let context = container.effective_security_context();
+            let field = ContainerOnlyField::AllowPrivilegeEscalation;
+            let who = format!("{} of {}", container.describe(), workload.describe());
+            match context.container_only(field) {
+                Some(node) => match node.as_bool() {
+                    Some(false) => {}
+                    Some(true) => {
+                        let message = format!("{who} allows privilege escalation");
+                        cx.report_node(node, message).help(HELP);
+                    }
+                    None => {
+                        let message = format!(
+                            "{who} sets `allowPrivilegeEscalation` to a value that is not the boolean `false`, so escalation is not blocked"
+                        );
+                        cx.report_node(node, message).help(HELP);
+                    }
+                },
+                None => {
+                    let message = format!(
+                        "{who} does not set `allowPrivilegeEscalation: false`, and Kubernetes defaults it to true"
+                    );
+                    cx.report_missing(container.node, "securityContext.allowPrivilegeEscalation", message)
+                        .help(HELP);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+use akslint_model::k8s::{InheritedField, Workload};
+use akslint_syntax::NodeRef;
+
+use crate::context::WithHelp;
+use crate::{Context, Rule, Scope, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags workloads that may run as root, exactly as the Pod Security Standards' restricted
+    /// level decides it:
+    /// - `runAsNonRoot: false` written on the pod or on a container;
+    /// - a container that does not set `runAsNonRoot: true` while the pod does not either
+    ///   (a container inherits the pod's value, so setting it once on the pod is enough);
+    /// - `runAsUser: 0` on the pod or on a container.
+    ///
+    /// From Kubernetes 1.35, pods with `hostUsers: false` run in their own user namespace,
+    /// where root is not root on the node, and are exempt, as in Pod Security admission.
+    ///
+    /// ## Why it matters
+    /// A process running as root in a container is root on the node as soon as it escapes the
+    /// container (a kernel or runtime vulnerability, a writable host mount). `runAsNonRoot: true`
+    /// makes the kubelet refuse to start a container whose image would run as UID 0.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// spec:
+    ///   containers:
+    ///     - name: app
+    ///       image: nginx
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// spec:
+    ///   securityContext:
+    ///     runAsNonRoot: true
+    ///     runAsUser: 10001
+    ///   containers:
+    ///     - name: app
+    ///       image: nginxinc/nginx-unprivileged
+    /// ```
+    ///
+    /// ## Options
+    /// The target Kubernetes version (`kubernetes-version`) decides whether the `hostUsers: false`
+    /// exemption (1.35) and the `runAsUser: 0` check (1.23) apply.
+    ///
+    /// ## References
+    /// - [Pod Security Standards: Running as Non-root](https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted)
+    /// - [AKS: pod security best practices](https://learn.microsoft.com/azure/aks/developer-best-practices-pod-security)
+    pub struct RunAsRoot {
+        code: "K8S103",
+        name: "run-as-root",
+        category: PodSecurity,
+        severity: Error,
+        default_enabled: true,
+        scope: Scope::Workloads,
+        references: [
+            "PSS" => "restricted: runAsNonRoot, runAsUser",
+            "kube-linter" => "run-as-non-root",
+            "checkov" => "CKV_K8S_23",
+            "trivy" => "KSV-0012, KSV-0105",
+            "Azure Policy" => "K8sAzureAllowedUsersGroups",
+        ],
+    }
+}
+
+const HELP: &str = "set `runAsNonRoot: true` in the pod's `securityContext` (or in every container's) and run the image as a non-zero UID";
+
+impl Rule for RunAsRoot {
+    fn check_workload(&self, workload: &Workload<'_>, cx: &mut Context<'_>) {
+        let version = cx.settings().kubernetes_version;
+        if version.at_least(35) && workload.uses_user_namespace() {
+            return;
+        }
+        let pod_context = workload.pod_security_context();
+        let pod_non_root = pod_context.and_then(|c| set(c, "runAsNonRoot"));
+        let pod_value = pod_non_root.and_then(NodeRef::as_bool);
+        if let Some(node) = pod_non_root.filter(|_| pod_value == Some(false)) {
+            let message = format!("{} sets `runAsNonRoot: false` for its pods", workload.describe());
+            cx.report_node(node, message).help(HELP);
+        }
+        let check_uid = version.at_least(23);
+        if check_uid && let Some(node) = pod_context.and_then(|c| root_uid(c)) {
+            let message = format!("{} runs its pods as `runAsUser: 0` (root)", workload.describe());
+            cx.report_node(node, message).help(HELP);
+        }
+        for container in workload.containers() {
+            let who = format!("{} of {}", container.describe(), workload.describe());
+            let own = container.security_context();
+            match own.and_then(|c| set(c, InheritedField::RunAsNonRoot.key())) {
+                Some(node) if node.as_bool() == Some(true) => {}
+                Some(node) => {
+                    let message = format!("{who} sets `runAsNonRoot` to something other than `true`");
+                    cx.report_node(node, message).help(HELP);
+                }
+                // The pod's `false` is already reported; its containers inherit that finding.
+                None if pod_value == Some(true) || pod_value == Some(false) => {}
+                None => {
+                    let message = format!(
+                        "{who} may run as root: neither it nor the pod sets `runAsNonRoot: true`"
+                    );
+                    cx.report_missing(container.node, "securityContext.runAsNonRoot", message)
+                        .help(HELP);
+                }
+            }
+            if check_uid && let Some(node) = own.and_then(|c| root_uid(c)) {
+                let message = format!("{who} runs as `runAsUser: 0` (root)");
+                cx.report_node(node, message).help(HELP);
+            }
+        }
+    }
+}
+
+fn set<'a>(context: NodeRef<'a>, key: &str) -> Option<NodeRef<'a>> {
+    context.get(key).filter(|node| !node.is_null())
+}
+
+fn root_uid(context: NodeRef<'_>) -> Option<NodeRef<'_>> {
+    set(context, InheritedField::RunAsUser.key()).filter(|node| node.as_int() == Some(0))
+}

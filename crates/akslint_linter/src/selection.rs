@@ -1,0 +1,136 @@
+use std::fmt;
+
+use crate::{RuleMeta, all_rules};
+
+/// One `--select`/`--ignore` word: a code (`K8S102`), a code prefix (`K8S1`), a rule name
+/// (`privilege-escalation-allowed`), a category (`pod-security`) or a profile (`recommended`,
+/// `all`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selector(String);
+
+/// A selector that matches no rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectorError(pub String);
+
+impl fmt::Display for SelectorError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` is not a rule code, code prefix, rule name, category or profile",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for SelectorError {}
+
+impl Selector {
+    /// Checks that `text` matches at least one rule.
+    ///
+    /// # Errors
+    /// When it matches none, so that a typo in `--select` is not silently a no-op.
+    pub fn parse(text: &str) -> Result<Self, SelectorError> {
+        let selector = Self(text.trim().to_owned());
+        if all_rules().iter().any(|rule| selector.matches(rule.meta())) {
+            Ok(selector)
+        } else {
+            Err(SelectorError(text.to_owned()))
+        }
+    }
+
+    /// Whether the selector covers `meta`.
+    #[must_use]
+    pub fn matches(&self, meta: &RuleMeta) -> bool {
+        let word = self.0.as_str();
+        match word.to_ascii_lowercase().as_str() {
+            "all" => return true,
+            "recommended" => return meta.default_enabled,
+            _ => {}
+        }
+        let upper = word.to_ascii_uppercase();
+        meta.code.starts_with(&upper) && !upper.is_empty()
+            || meta.name == word
+            || meta.category.as_str() == word
+    }
+}
+
+/// Which rules are on: the selected ones minus the ignored ones; engine rules always.
+#[derive(Debug, Clone)]
+pub struct RuleSelection {
+    enabled: Vec<bool>,
+}
+
+impl RuleSelection {
+    /// Rules matched by any of `select` and by none of `ignore`.
+    #[must_use]
+    pub fn new(select: &[Selector], ignore: &[Selector]) -> Self {
+        let enabled = all_rules()
+            .iter()
+            .map(|rule| {
+                let meta = rule.meta();
+                meta.is_engine_rule()
+                    || (select.iter().any(|s| s.matches(meta))
+                        && !ignore.iter().any(|s| s.matches(meta)))
+            })
+            .collect();
+        Self { enabled }
+    }
+
+    /// Whether the rule at `index` in [`all_rules`] is on.
+    #[must_use]
+    pub fn is_enabled_index(&self, index: usize) -> bool {
+        self.enabled.get(index).copied().unwrap_or(false)
+    }
+
+    /// Whether the rule with `code` is on.
+    #[must_use]
+    pub fn is_enabled(&self, code: &str) -> bool {
+        all_rules()
+            .iter()
+            .position(|rule| rule.meta().code == code)
+            .is_some_and(|index| self.is_enabled_index(index))
+    }
+}
+
+impl Default for RuleSelection {
+    /// The `recommended` profile.
+    fn default() -> Self {
+        Self::new(&[Selector("recommended".to_owned())], &[])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn select(words: &[&str], ignore: &[&str]) -> RuleSelection {
+        let parse = |words: &[&str]| -> Vec<Selector> {
+            words
+                .iter()
+                .map(|w| Selector::parse(w).expect("valid selector"))
+                .collect()
+        };
+        RuleSelection::new(&parse(words), &parse(ignore))
+    }
+
+    #[test]
+    fn codes_prefixes_names_and_categories() {
+        let by_code = select(&["K8S102"], &[]);
+        assert!(by_code.is_enabled("K8S102"));
+        assert!(!by_code.is_enabled("K8S101"));
+        let by_prefix = select(&["K8S10"], &["host-pid"]);
+        assert!(by_prefix.is_enabled("K8S101"));
+        assert!(!by_prefix.is_enabled("K8S108"));
+        let by_category = select(&["pod-security"], &["K8S1"]);
+        assert!(!by_category.is_enabled("K8S103"));
+        // Engine rules cannot be turned off.
+        assert!(by_category.is_enabled("AKL001"));
+    }
+
+    #[test]
+    fn unknown_selectors_are_errors() {
+        assert!(Selector::parse("K9S").is_err());
+        assert!(Selector::parse("privileged").is_err());
+        assert!(Selector::parse("k8s101").is_ok());
+    }
+}

@@ -1,0 +1,110 @@
+//! Every rule's `fail` and `pass` fixtures, discovered from `fixtures/<CODE>/`.
+//!
+//! A `fail` fixture must raise the rule at least once; its diagnostics, rendered in the full
+//! format, are snapshotted so every span is reviewed. A `pass` fixture must raise nothing at all
+//! for the rule, and no syntax error.
+
+use std::path::{Path, PathBuf};
+
+use akslint_diagnostics::render::{FullOptions, full};
+use akslint_linter::{
+    FileFormat, LintSettings, Linter, RuleSelection, Selector, all_rules,
+};
+use akslint_text::SourceFile;
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+fn fixture(code: &str, stem: &str) -> Option<PathBuf> {
+    let dir = fixtures_dir().join(code);
+    ["yaml", "yml", "json"]
+        .iter()
+        .map(|ext| dir.join(format!("{stem}.{ext}")))
+        .find(|path| path.is_file())
+}
+
+fn lint_with_only(code: &str, path: &Path) -> Vec<akslint_diagnostics::Diagnostic> {
+    let selector = Selector::parse(code).expect("a registered code");
+    let settings = LintSettings {
+        rules: RuleSelection::new(&[selector], &[]),
+        ..LintSettings::default()
+    };
+    let text = std::fs::read_to_string(path).expect("fixture is readable");
+    let display = path
+        .strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .unwrap_or(path);
+    let file = SourceFile::new(display, text);
+    let format = FileFormat::from_path(path).unwrap_or(FileFormat::Yaml);
+    Linter::new(settings).lint(&file, format)
+}
+
+#[test]
+fn every_rule_fails_its_fail_fixture_and_passes_its_pass_fixture() {
+    let mut problems = Vec::new();
+    for rule in all_rules() {
+        let code = rule.meta().code;
+        let (Some(fail), Some(pass)) = (fixture(code, "fail"), fixture(code, "pass")) else {
+            problems.push(format!("{code}: fixtures/{code}/fail.yaml and pass.yaml are required"));
+            continue;
+        };
+        let found = lint_with_only(code, &fail);
+        let own: Vec<_> = found.iter().filter(|d| d.code == code).cloned().collect();
+        if own.is_empty() {
+            problems.push(format!("{code}: fail fixture raised nothing"));
+        }
+        insta::with_settings!({
+            snapshot_path => "snapshots",
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(code, full(&own, FullOptions::default()));
+        });
+        let passed = lint_with_only(code, &pass);
+        if !passed.is_empty() {
+            problems.push(format!(
+                "{code}: pass fixture raised {:?}",
+                passed.iter().map(|d| (d.code.as_ref(), d.message.as_str())).collect::<Vec<_>>()
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn no_fixture_folder_without_a_rule() {
+    let codes: Vec<&str> = all_rules().iter().map(|r| r.meta().code).collect();
+    for entry in std::fs::read_dir(fixtures_dir()).expect("fixtures dir") {
+        let name = entry.expect("entry").file_name();
+        let name = name.to_string_lossy();
+        assert!(codes.contains(&name.as_ref()), "fixtures/{name} names no rule");
+    }
+}
+
+#[test]
+fn every_rule_is_documented_under_the_fixed_headings() {
+    const HEADINGS: [&str; 6] = [
+        "## What it does",
+        "## Why it matters",
+        "## Example",
+        "## Use instead",
+        "## Options",
+        "## References",
+    ];
+    for rule in all_rules() {
+        let meta = rule.meta();
+        let docs = akslint_linter::docs::markdown(meta.docs);
+        let mut last = 0;
+        for heading in HEADINGS {
+            let at = docs
+                .find(heading)
+                .unwrap_or_else(|| panic!("{}: missing `{heading}`", meta.code));
+            assert!(at >= last, "{}: `{heading}` out of order", meta.code);
+            last = at;
+        }
+        assert!(!meta.summary().is_empty(), "{}: empty summary", meta.code);
+        if !meta.is_engine_rule() {
+            assert!(!meta.references.is_empty(), "{}: no equivalent checks", meta.code);
+        }
+    }
+}
