@@ -52,7 +52,11 @@ impl Context<'_> {
     }
 
     /// Reports a finding about the value `node`.
-    pub fn report_node(&mut self, node: NodeRef<'_>, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn report_node(
+        &mut self,
+        node: NodeRef<'_>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         self.report(node.span(), message)
     }
 

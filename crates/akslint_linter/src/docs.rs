@@ -106,7 +106,8 @@ mod tests {
 
     #[test]
     fn summary_is_the_first_sentence() {
-        let docs = " ## What it does\n Flags pods that set `hostPID: true`. More here.\n\n ## Why\n x\n";
+        let docs =
+            " ## What it does\n Flags pods that set `hostPID: true`. More here.\n\n ## Why\n x\n";
         assert_eq!(summary(docs), "Flags pods that set `hostPID: true`.");
     }
 }

@@ -29,7 +29,12 @@ impl FileFormat {
     /// the error message style.
     #[must_use]
     pub fn sniff(text: &str) -> Self {
-        match text.trim_start_matches('\u{feff}').trim_start().as_bytes().first() {
+        match text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .as_bytes()
+            .first()
+        {
             Some(b'{' | b'[') => Self::Json,
             _ => Self::Yaml,
         }

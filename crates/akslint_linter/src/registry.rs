@@ -42,7 +42,11 @@ mod tests {
             assert!(codes.insert(meta.code), "duplicate code {}", meta.code);
             assert!(names.insert(meta.name), "duplicate name {}", meta.name);
             let (prefix, digits) = meta.code.split_at(3);
-            assert!(["K8S", "AKS", "ARM", "AKL"].contains(&prefix), "{}", meta.code);
+            assert!(
+                ["K8S", "AKS", "ARM", "AKL"].contains(&prefix),
+                "{}",
+                meta.code
+            );
             assert!(digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_digit()));
             assert!(
                 meta.name

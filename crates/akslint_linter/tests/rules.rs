@@ -7,9 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use akslint_diagnostics::render::{FullOptions, full};
-use akslint_linter::{
-    FileFormat, LintSettings, Linter, RuleSelection, Selector, all_rules,
-};
+use akslint_linter::{FileFormat, LintSettings, Linter, RuleSelection, Selector, all_rules};
 use akslint_text::SourceFile;
 
 fn fixtures_dir() -> PathBuf {
@@ -45,7 +43,9 @@ fn every_rule_fails_its_fail_fixture_and_passes_its_pass_fixture() {
     for rule in all_rules() {
         let code = rule.meta().code;
         let (Some(fail), Some(pass)) = (fixture(code, "fail"), fixture(code, "pass")) else {
-            problems.push(format!("{code}: fixtures/{code}/fail.yaml and pass.yaml are required"));
+            problems.push(format!(
+                "{code}: fixtures/{code}/fail.yaml and pass.yaml are required"
+            ));
             continue;
         };
         let found = lint_with_only(code, &fail);
@@ -64,7 +64,10 @@ fn every_rule_fails_its_fail_fixture_and_passes_its_pass_fixture() {
         if !passed.is_empty() {
             problems.push(format!(
                 "{code}: pass fixture raised {:?}",
-                passed.iter().map(|d| (d.code.as_ref(), d.message.as_str())).collect::<Vec<_>>()
+                passed
+                    .iter()
+                    .map(|d| (d.code.as_ref(), d.message.as_str()))
+                    .collect::<Vec<_>>()
             ));
         }
     }
@@ -77,7 +80,10 @@ fn no_fixture_folder_without_a_rule() {
     for entry in std::fs::read_dir(fixtures_dir()).expect("fixtures dir") {
         let name = entry.expect("entry").file_name();
         let name = name.to_string_lossy();
-        assert!(codes.contains(&name.as_ref()), "fixtures/{name} names no rule");
+        assert!(
+            codes.contains(&name.as_ref()),
+            "fixtures/{name} names no rule"
+        );
     }
 }
 
@@ -104,7 +110,11 @@ fn every_rule_is_documented_under_the_fixed_headings() {
         }
         assert!(!meta.summary().is_empty(), "{}: empty summary", meta.code);
         if !meta.is_engine_rule() {
-            assert!(!meta.references.is_empty(), "{}: no equivalent checks", meta.code);
+            assert!(
+                !meta.references.is_empty(),
+                "{}: no equivalent checks",
+                meta.code
+            );
         }
     }
 }

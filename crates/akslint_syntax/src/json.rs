@@ -88,9 +88,11 @@ fn build<'s>(tree: &mut Tree<'s>, value: Value<'s>) -> NodeId {
         Value::StringLit(lit) => {
             tree.push_scalar(lit.value, ScalarStyle::DoubleQuoted, span(lit.range))
         }
-        Value::NumberLit(lit) => {
-            tree.push_scalar(Cow::Borrowed(lit.value), ScalarStyle::Plain, span(lit.range))
-        }
+        Value::NumberLit(lit) => tree.push_scalar(
+            Cow::Borrowed(lit.value),
+            ScalarStyle::Plain,
+            span(lit.range),
+        ),
         Value::BooleanLit(lit) => {
             let text = if lit.value { "true" } else { "false" };
             tree.push_scalar(Cow::Borrowed(text), ScalarStyle::Plain, span(lit.range))

@@ -165,10 +165,14 @@ mod tests {
 
     #[test]
     fn yaml11_booleans_in_every_spelling_go_yaml_v2_accepts() {
-        for word in ["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE"] {
+        for word in [
+            "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE",
+        ] {
             assert_eq!(plain(word), Bool(true), "{word}");
         }
-        for word in ["n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE"] {
+        for word in [
+            "n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE",
+        ] {
             assert_eq!(plain(word), Bool(false), "{word}");
         }
         // Mixed case outside the table is a string, as in go-yaml v2.

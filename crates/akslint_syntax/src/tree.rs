@@ -38,14 +38,14 @@ pub enum NodeKind<'s> {
         /// How it was written.
         style: ScalarStyle,
     },
-    /// A mapping; its entries are `entries` in [`Tree::entries`].
+    /// A mapping; iterate its entries with [`NodeRef::entries`].
     Mapping {
         /// Range into the tree's entry list.
         entries: (u32, u32),
         /// Written in `{flow}` style.
         flow: bool,
     },
-    /// A sequence; its items are `items` in [`Tree::items`].
+    /// A sequence; iterate its items with [`NodeRef::items`].
     Sequence {
         /// Range into the tree's item list.
         items: (u32, u32),
@@ -332,7 +332,9 @@ impl<'a> NodeRef<'a> {
     #[must_use]
     pub fn items(self) -> impl ExactSizeIterator<Item = Self> + 'a {
         let slice: &'a [NodeId] = match self.kind() {
-            NodeKind::Sequence { items, .. } => &self.tree.items[items.0 as usize..items.1 as usize],
+            NodeKind::Sequence { items, .. } => {
+                &self.tree.items[items.0 as usize..items.1 as usize]
+            }
             _ => &[],
         };
         let tree = self.tree;
@@ -362,7 +364,7 @@ impl<'a> NodeRef<'a> {
 
     /// Follows `path` as far as it exists: the deepest node reached and the keys left over.
     #[must_use]
-    pub fn walk_path<'p>(self, path: &'p str) -> (Self, Option<&'p str>) {
+    pub fn walk_path(self, path: &str) -> (Self, Option<&str>) {
         let mut node = self;
         let mut rest = Some(path);
         while let Some(remaining) = rest {

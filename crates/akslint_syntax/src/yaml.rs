@@ -48,7 +48,8 @@ pub fn parse<'s>(text: &'s str, limits: &Limits) -> ParsedFile<'s> {
 }
 
 fn byte_span(span: &granit_parser::Span) -> Span {
-    span.byte_range().map_or_else(Span::default, Span::from_range)
+    span.byte_range()
+        .map_or_else(Span::default, Span::from_range)
 }
 
 enum Frame {
@@ -211,19 +212,19 @@ impl<'s> Builder<'s> {
                 if let Some(key) = pending_key {
                     // A key without a value (`? key`) maps to null.
                     let span = Span::empty(self.out.tree.node(key).span().end);
-                    let value = self
-                        .out
-                        .tree
-                        .push_scalar(Cow::Borrowed(""), ScalarStyle::Plain, span);
+                    let value =
+                        self.out
+                            .tree
+                            .push_scalar(Cow::Borrowed(""), ScalarStyle::Plain, span);
                     entries.push(Entry { key, value });
                 }
                 self.report_duplicate_keys(&entries);
                 let merged = self.resolve_merge_keys(&entries);
                 let span = self.collection_span(start, end, flow, entries.last().map(|e| e.value));
-                let id = self
-                    .out
-                    .tree
-                    .push_mapping(merged.as_deref().unwrap_or(&entries), flow, span);
+                let id =
+                    self.out
+                        .tree
+                        .push_mapping(merged.as_deref().unwrap_or(&entries), flow, span);
                 entries.clear();
                 self.spare_entries.push(entries);
                 self.register_anchor(anchor, id);
@@ -442,7 +443,8 @@ fn attach_helm_sources(file: &mut ParsedFile<'_>) {
 }
 
 fn is_non_specific(tag: &granit_parser::Tag) -> bool {
-    (tag.handle().is_empty() && tag.suffix() == "!") || (tag.handle() == "!" && tag.suffix().is_empty())
+    (tag.handle().is_empty() && tag.suffix() == "!")
+        || (tag.handle() == "!" && tag.suffix().is_empty())
 }
 
 const fn convert_style(style: granit_parser::ScalarStyle) -> ScalarStyle {

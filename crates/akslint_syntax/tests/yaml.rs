@@ -6,7 +6,7 @@ fn parse(text: &str) -> ParsedFile<'_> {
     yaml::parse(text, &Limits::default())
 }
 
-fn slice<'t>(text: &'t str, span: akslint_text::Span) -> &'t str {
+fn slice(text: &str, span: akslint_text::Span) -> &str {
     &text[span.range()]
 }
 
@@ -92,17 +92,28 @@ copy: *base
     let root = file.root(&file.documents[0]).expect("root");
     let context = root.get_path("pod.securityContext").expect("context");
     // Written keys win over merged ones.
-    assert_eq!(context.get("runAsUser").and_then(|n| n.as_int()), Some(2000));
+    assert_eq!(
+        context.get("runAsUser").and_then(|n| n.as_int()),
+        Some(2000)
+    );
     // Merged keys are visible, and keep the span of their definition.
     let non_root = context.get("runAsNonRoot").expect("merged");
     assert_eq!(non_root.as_bool(), Some(true));
     assert_eq!(text.lines().nth(1), Some("  runAsNonRoot: true"));
     assert!(slice(text, non_root.span()) == "true" && non_root.span().start < 30);
     assert_eq!(
-        context.get("readOnlyRootFilesystem").and_then(|n| n.as_bool()),
+        context
+            .get("readOnlyRootFilesystem")
+            .and_then(|n| n.as_bool()),
         Some(true)
     );
-    assert_eq!(context.entries().filter(|(k, _)| k.as_str() == Some("<<")).count(), 0);
+    assert_eq!(
+        context
+            .entries()
+            .filter(|(k, _)| k.as_str() == Some("<<"))
+            .count(),
+        0
+    );
     // An alias is the anchored node itself.
     assert_eq!(root.get("copy"), root.get("base"));
 }
@@ -158,7 +169,10 @@ fn duplicate_keys_are_reported_and_the_last_wins() {
     );
     assert_eq!(file.errors[0].span.start, 25);
     let root = file.root(&file.documents[0]).expect("root");
-    assert_eq!(root.get_path("spec.hostPID").and_then(|n| n.as_bool()), Some(true));
+    assert_eq!(
+        root.get_path("spec.hostPID").and_then(|n| n.as_bool()),
+        Some(true)
+    );
 }
 
 #[test]
@@ -217,7 +231,11 @@ fn empty_and_comment_only_streams_have_no_errors() {
     for text in ["", "\n", "# just a comment\n", "---\n", "---\n...\n"] {
         let file = parse(text);
         assert!(file.errors.is_empty(), "{text:?}: {:?}", file.errors);
-        assert!(file.documents.iter().all(|d| d.root.is_none() || file.root(d).is_some_and(|r| r.is_null())));
+        assert!(
+            file.documents
+                .iter()
+                .all(|d| d.root.is_none() || file.root(d).is_some_and(|r| r.is_null()))
+        );
     }
 }
 

@@ -70,12 +70,14 @@ fn render_one(renderer: &Renderer, diagnostic: &Diagnostic) -> String {
             ),
     ];
     if let Some(template) = &diagnostic.source_template {
-        groups.push(Group::with_title(
-            Level::NOTE.secondary_title(format!("rendered from Helm template `{template}`")),
-        ));
+        groups.push(Group::with_title(Level::NOTE.secondary_title(format!(
+            "rendered from Helm template `{template}`"
+        ))));
     }
     if let Some(help) = &diagnostic.help {
-        groups.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+        groups.push(Group::with_title(
+            Level::HELP.secondary_title(help.as_str()),
+        ));
     }
     renderer.render(&groups)
 }

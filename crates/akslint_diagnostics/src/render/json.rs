@@ -1,7 +1,7 @@
 use serde::Serialize;
 
-use crate::{Diagnostic, ObjectRef, Range};
 use crate::diagnostic::range_of;
+use crate::{Diagnostic, ObjectRef, Range};
 
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {

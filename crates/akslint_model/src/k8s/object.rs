@@ -44,7 +44,9 @@ impl<'a> Object<'a> {
             document,
             api_version,
             kind,
-            name: metadata.and_then(|m| m.get("name")).and_then(NodeRef::as_str),
+            name: metadata
+                .and_then(|m| m.get("name"))
+                .and_then(NodeRef::as_str),
             namespace: metadata
                 .and_then(|m| m.get("namespace"))
                 .and_then(NodeRef::as_str),

@@ -322,7 +322,11 @@ spec:
             ("apps/v1", "StatefulSet", "spec: {template: {spec"),
             ("apps/v1", "DaemonSet", "spec: {template: {spec"),
             ("batch/v1", "Job", "spec: {template: {spec"),
-            ("batch/v1", "CronJob", "spec: {jobTemplate: {spec: {template: {spec"),
+            (
+                "batch/v1",
+                "CronJob",
+                "spec: {jobTemplate: {spec: {template: {spec",
+            ),
         ];
         for (api_version, kind, path) in kinds {
             let closing = "}".repeat(path.matches('{').count());

@@ -51,7 +51,9 @@ impl WorkloadKinds {
         let path = self.pod_spec_path(&object)?;
         let pod_spec = object.node.get_path(path).filter(|n| n.is_mapping())?;
         // The pod's own metadata: the object's for a Pod, the template's otherwise.
-        let template_path = path.strip_suffix(".spec").or_else(|| path.strip_suffix("spec"));
+        let template_path = path
+            .strip_suffix(".spec")
+            .or_else(|| path.strip_suffix("spec"));
         let pod_metadata = match template_path {
             Some("") => object.metadata(),
             Some(template) => object
@@ -83,7 +85,9 @@ impl<'a> Workload<'a> {
     /// `securityContext` of the pod spec.
     #[must_use]
     pub fn pod_security_context(&self) -> Option<NodeRef<'a>> {
-        self.pod_spec.get("securityContext").filter(|n| n.is_mapping())
+        self.pod_spec
+            .get("securityContext")
+            .filter(|n| n.is_mapping())
     }
 
     /// A boolean field of the pod spec that is set to true (`hostNetwork`, `hostPID`, ...).

@@ -47,6 +47,11 @@ declare_rule! {
 
 impl Rule for HostIpc {
     fn check_workload(&self, workload: &Workload<'_>, cx: &mut Context<'_>) {
-        report_host_namespace(workload, cx, "hostIPC", "inter-process communication namespace");
+        report_host_namespace(
+            workload,
+            cx,
+            "hostIPC",
+            "inter-process communication namespace",
+        );
     }
 }

@@ -26,7 +26,8 @@ fn report_host_namespace(workload: &Workload<'_>, cx: &mut Context<'_>, field: &
             "{} sets `{field}: true`: its pods share the node's {shares}",
             workload.describe()
         );
-        cx.report_node(node, message)
-            .help(format!("remove `{field}` from the pod spec (the default is `false`)"));
+        cx.report_node(node, message).help(format!(
+            "remove `{field}` from the pod spec (the default is `false`)"
+        ));
     }
 }

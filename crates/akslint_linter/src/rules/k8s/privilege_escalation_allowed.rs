@@ -88,8 +88,12 @@ impl Rule for PrivilegeEscalationAllowed {
                     let message = format!(
                         "{who} does not set `allowPrivilegeEscalation: false`, and Kubernetes defaults it to true"
                     );
-                    cx.report_missing(container.node, "securityContext.allowPrivilegeEscalation", message)
-                        .help(HELP);
+                    cx.report_missing(
+                        container.node,
+                        "securityContext.allowPrivilegeEscalation",
+                        message,
+                    )
+                    .help(HELP);
                 }
             }
         }

@@ -76,12 +76,18 @@ impl Rule for RunAsRoot {
         let pod_non_root = pod_context.and_then(|c| set(c, "runAsNonRoot"));
         let pod_value = pod_non_root.and_then(NodeRef::as_bool);
         if let Some(node) = pod_non_root.filter(|_| pod_value == Some(false)) {
-            let message = format!("{} sets `runAsNonRoot: false` for its pods", workload.describe());
+            let message = format!(
+                "{} sets `runAsNonRoot: false` for its pods",
+                workload.describe()
+            );
             cx.report_node(node, message).help(HELP);
         }
         let check_uid = version.at_least(23);
         if check_uid && let Some(node) = pod_context.and_then(|c| root_uid(c)) {
-            let message = format!("{} runs its pods as `runAsUser: 0` (root)", workload.describe());
+            let message = format!(
+                "{} runs its pods as `runAsUser: 0` (root)",
+                workload.describe()
+            );
             cx.report_node(node, message).help(HELP);
         }
         for container in workload.containers() {
@@ -90,7 +96,8 @@ impl Rule for RunAsRoot {
             match own.and_then(|c| set(c, InheritedField::RunAsNonRoot.key())) {
                 Some(node) if node.as_bool() == Some(true) => {}
                 Some(node) => {
-                    let message = format!("{who} sets `runAsNonRoot` to something other than `true`");
+                    let message =
+                        format!("{who} sets `runAsNonRoot` to something other than `true`");
                     cx.report_node(node, message).help(HELP);
                 }
                 // The pod's `false` is already reported; its containers inherit that finding.

@@ -1,0 +1,174 @@
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use akslint_diagnostics::render::{FullOptions, concise, full, json};
+use akslint_diagnostics::{Diagnostic, Severity};
+use akslint_linter::{KubernetesVersion, LintSettings, Linter, RuleSelection, Selector};
+use akslint_workspace::{discover, lint_candidates, lint_text};
+use clap::{Args, ValueEnum};
+
+use crate::exit;
+
+/// Output formats of `akslint check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Source excerpt with the range underlined, and help.
+    Full,
+    /// One line per finding.
+    Concise,
+    /// A JSON array.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to lint; `-` reads stdin. Defaults to the current directory.
+    paths: Vec<PathBuf>,
+    /// Rules to run: codes, code prefixes, names, categories or profiles (`recommended`, `all`).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    select: Vec<String>,
+    /// Rules to skip, in the same forms as `--select`.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    ignore: Vec<String>,
+    /// How findings are printed.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
+    output_format: OutputFormat,
+    /// The path stdin is shown as (its extension also picks the format).
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<PathBuf>,
+    /// Target Kubernetes version for version-gated checks, e.g. `1.30`.
+    #[arg(long, value_name = "VERSION")]
+    kubernetes_version: Option<String>,
+}
+
+fn selectors(words: &[String]) -> Result<Vec<Selector>, String> {
+    words
+        .iter()
+        .filter(|w| !w.trim().is_empty())
+        .map(|w| Selector::parse(w).map_err(|e| e.to_string()))
+        .collect()
+}
+
+fn settings(args: &CheckArgs) -> Result<LintSettings, String> {
+    let mut select = selectors(&args.select)?;
+    if select.is_empty() {
+        select = selectors(&["recommended".to_owned()])?;
+    }
+    let ignore = selectors(&args.ignore)?;
+    let kubernetes_version = match &args.kubernetes_version {
+        Some(text) => KubernetesVersion::parse(text)
+            .ok_or_else(|| format!("`{text}` is not a Kubernetes version like `1.30`"))?,
+        None => KubernetesVersion::default(),
+    };
+    Ok(LintSettings {
+        rules: RuleSelection::new(&select, &ignore),
+        kubernetes_version,
+        ..LintSettings::default()
+    })
+}
+
+/// `akslint check`.
+pub fn run(args: &CheckArgs) -> u8 {
+    let settings = match settings(args) {
+        Ok(settings) => settings,
+        Err(message) => {
+            eprintln!("akslint: {message}");
+            return exit::ERROR;
+        }
+    };
+    let linter = Linter::new(settings);
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let mut failed = false;
+    let mut diagnostics = Vec::new();
+    let mut files_checked = 0;
+    let (stdin, files): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.into_iter().partition(|p| p.as_os_str() == "-");
+    if !stdin.is_empty() {
+        let mut text = String::new();
+        if let Err(error) = std::io::stdin().read_to_string(&mut text) {
+            eprintln!("akslint: cannot read stdin: {error}");
+            return exit::ERROR;
+        }
+        let name = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("-"));
+        diagnostics.extend(lint_text(&name, text, &linter));
+        files_checked += 1;
+    }
+    if !files.is_empty() {
+        match discover(&files) {
+            Ok(candidates) => {
+                let report = lint_candidates(&candidates, &linter);
+                files_checked += report.files_checked;
+                for (path, error) in &report.io_errors {
+                    eprintln!("akslint: cannot read {path}: {error}");
+                    failed = true;
+                }
+                diagnostics.extend(report.diagnostics);
+            }
+            Err(errors) => {
+                for error in errors {
+                    eprintln!("akslint: {error}");
+                }
+                return exit::ERROR;
+            }
+        }
+    }
+    diagnostics.sort_by(Diagnostic::output_order);
+    if print(args.output_format, &diagnostics, files_checked).is_err() {
+        return exit::ERROR;
+    }
+    if failed {
+        exit::ERROR
+    } else if diagnostics.is_empty() {
+        exit::CLEAN
+    } else {
+        exit::FINDINGS
+    }
+}
+
+fn print(format: OutputFormat, diagnostics: &[Diagnostic], files: usize) -> std::io::Result<()> {
+    let stdout = std::io::stdout();
+    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut out = stdout.lock();
+    match format {
+        OutputFormat::Json => out.write_all(json(diagnostics).as_bytes()),
+        OutputFormat::Concise => {
+            out.write_all(concise(diagnostics).as_bytes())?;
+            writeln!(out, "{}", summary(diagnostics, files))
+        }
+        OutputFormat::Full => {
+            out.write_all(full(diagnostics, FullOptions { color }).as_bytes())?;
+            writeln!(out, "{}", summary(diagnostics, files))
+        }
+    }
+}
+
+fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    if diagnostics.is_empty() {
+        return format!("All checks passed ({} checked).", plural(files, "file"));
+    }
+    let count = |severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    let mut files_with: Vec<_> = diagnostics.iter().map(|d| d.file.path()).collect();
+    files_with.dedup();
+    format!(
+        "Found {} ({} errors, {} warnings, {} notes) in {} of {} checked.",
+        plural(diagnostics.len(), "finding"),
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Note),
+        plural(files_with.len(), "file"),
+        files
+    )
+}

@@ -1,0 +1,244 @@
+//! End-to-end behaviour of the `akslint` binary.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn akslint(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_akslint"))
+        .args(args)
+        .current_dir(repo_root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("akslint starts");
+    if let Some(mut pipe) = child.stdin.take() {
+        pipe.write_all(stdin.unwrap_or_default().as_bytes())
+            .expect("stdin written");
+    }
+    child.wait_with_output().expect("akslint finishes")
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn json(output: &Output) -> Vec<serde_json::Value> {
+    serde_json::from_slice(&output.stdout).expect("JSON output")
+}
+
+fn codes(output: &Output) -> Vec<String> {
+    json(output)
+        .iter()
+        .map(|f| f["code"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+const HARDENED: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  securityContext:
+    runAsNonRoot: true
+  containers:
+    - name: web
+      image: shop.azurecr.io/web:1.4.2
+      securityContext:
+        allowPrivilegeEscalation: false
+";
+
+#[test]
+fn hardened_pod_exits_0_and_escalation_true_exits_1_at_the_value() {
+    let clean = akslint(
+        &["check", "-", "--stdin-filename", "pod.yaml"],
+        Some(HARDENED),
+    );
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clean.stdout)
+    );
+
+    let bad = HARDENED.replace(
+        "allowPrivilegeEscalation: false",
+        "allowPrivilegeEscalation: true",
+    );
+    let output = akslint(
+        &[
+            "check",
+            "-",
+            "--stdin-filename",
+            "pod.yaml",
+            "--output-format",
+            "json",
+        ],
+        Some(&bad),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let findings = json(&output);
+    assert_eq!(findings.len(), 1);
+    let finding = &findings[0];
+    assert_eq!(finding["code"], "K8S102");
+    assert_eq!(finding["name"], "privilege-escalation-allowed");
+    assert_eq!(finding["severity"], "error");
+    assert_eq!(finding["path"], "pod.yaml");
+    assert_eq!(finding["range"]["start"]["line"], 12);
+    assert_eq!(finding["range"]["start"]["column"], 35);
+    assert_eq!(finding["range"]["end"]["line"], 12);
+    assert_eq!(finding["range"]["end"]["column"], 39);
+    assert_eq!(finding["object"]["kind"], "Pod");
+    assert_eq!(finding["object"]["name"], "web");
+    assert!(finding["source_template"].is_null());
+    assert!(finding["related"].as_array().is_some_and(Vec::is_empty));
+    assert!(
+        finding["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("K8S102.md"))
+    );
+    assert!(finding["fix"].is_null());
+}
+
+#[test]
+fn examples_in_the_readme_work() {
+    let output = akslint(&["check", "testdata/examples"], None);
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("error[K8S107]"), "{text}");
+    assert!(text.contains("insecure-deployment.yaml:14:20"), "{text}");
+    assert!(text.contains("^^^ host-network"), "{text}");
+    let clean = akslint(&["check", "testdata/examples/hardened-pod.yaml"], None);
+    assert_eq!(clean.status.code(), Some(0));
+}
+
+#[test]
+fn a_missing_path_exits_2() {
+    let output = akslint(&["check", "no/such/dir"], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no/such/dir"));
+}
+
+#[test]
+fn an_unknown_selector_exits_2() {
+    let output = akslint(&["check", "--select", "K9S", "testdata/examples"], None);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn broken_middle_document_gives_one_syntax_error_and_the_rest_is_linted() {
+    let stream = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {hostPID: true, containers: []}\n---\nkind: Pod\nspec: [unclosed\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: c}\nspec: {hostIPC: true, containers: []}\n";
+    let output = akslint(
+        &[
+            "check",
+            "-",
+            "--output-format",
+            "json",
+            "--select",
+            "K8S108,K8S109",
+        ],
+        Some(stream),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(codes(&output), ["K8S108", "AKL001", "K8S109"]);
+}
+
+#[test]
+fn bom_and_crlf_keep_lines_and_columns_right() {
+    let text = "\u{feff}apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: crlf\r\nspec:\r\n  hostNetwork: true\r\n  containers: []\r\n";
+    let output = akslint(
+        &[
+            "check",
+            "-",
+            "--output-format",
+            "json",
+            "--select",
+            "host-network",
+        ],
+        Some(text),
+    );
+    let findings = json(&output);
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["range"]["start"]["line"], 6);
+    assert_eq!(findings[0]["range"]["start"]["column"], 16);
+    assert_eq!(findings[0]["range"]["end"]["column"], 20);
+}
+
+#[test]
+fn concise_output_and_selection_by_name_and_prefix() {
+    let text = "kind: Pod\napiVersion: v1\nmetadata: {name: p}\nspec:\n  hostPID: true\n  hostIPC: true\n  containers: []\n";
+    let output = akslint(
+        &[
+            "check",
+            "-",
+            "--stdin-filename",
+            "p.yaml",
+            "--output-format",
+            "concise",
+            "--select",
+            "K8S10",
+            "--ignore",
+            "host-ipc",
+        ],
+        Some(text),
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with("p.yaml:5:12: K8S108 [error] "),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("K8S109"), "{stdout}");
+}
+
+#[test]
+fn rules_json_lists_every_rule() {
+    let output = akslint(&["rules", "--output-format", "json"], None);
+    assert_eq!(output.status.code(), Some(0));
+    let rules = json(&output);
+    let listed: Vec<&str> = rules.iter().filter_map(|r| r["code"].as_str()).collect();
+    for code in [
+        "AKL001", "AKL004", "K8S101", "K8S102", "K8S103", "K8S107", "K8S108", "K8S109",
+    ] {
+        assert!(listed.contains(&code), "{code} missing");
+    }
+    for rule in &rules {
+        for key in ["code", "name", "severity", "default_enabled"] {
+            assert!(!rule[key].is_null(), "{key} missing in {rule}");
+        }
+    }
+}
+
+#[test]
+fn rule_prints_the_documentation_page() {
+    let output = akslint(&["rule", "privileged-container"], None);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("# K8S101 privileged-container"));
+    assert_eq!(akslint(&["rule", "K8S999"], None).status.code(), Some(2));
+}
+
+#[test]
+fn invalid_utf8_is_a_syntax_error_and_the_good_file_beside_it_is_linted() {
+    let dir = std::env::temp_dir().join(format!("akslint-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("bad.yaml"), b"kind: Pod\nname: \xff\xfe\n").expect("write");
+    std::fs::write(
+        dir.join("good.yaml"),
+        "apiVersion: v1\nkind: Pod\nspec: {hostPID: true, containers: []}\n",
+    )
+    .expect("write");
+    let output = akslint(
+        &[
+            "check",
+            dir.to_str().unwrap_or_default(),
+            "--output-format",
+            "json",
+        ],
+        None,
+    );
+    let found = codes(&output);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(found.contains(&"AKL001".to_owned()), "{found:?}");
+    assert!(found.contains(&"K8S108".to_owned()), "{found:?}");
+}

@@ -1,0 +1,11 @@
+//! Finding the files to lint, reading them, and linting them in parallel.
+//!
+//! Directories are walked with `.gitignore` semantics; YAML, JSON and Bicep files are picked by
+//! extension and JSON files by content (only Kubernetes objects and ARM templates are akslint's
+//! business). Paths named explicitly are always linted.
+
+mod discover;
+mod run;
+
+pub use discover::{Candidate, DiscoveryError, discover};
+pub use run::{Report, lint_candidates, lint_text};
