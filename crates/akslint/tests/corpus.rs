@@ -1,0 +1,57 @@
+//! The whole shared corpus of real-world files: the binary must finish with 0 or 1 (never a
+//! crash), and report syntax errors only for the files that really are invalid.
+
+use std::path::Path;
+use std::process::Command;
+
+/// Files of the corpus that are not valid YAML or JSON, and why.
+const KNOWN_INVALID: &[&str] = &[
+    // Duplicate `selector` / `storageClassName` keys in archived upstream examples.
+    "k8s/kubernetes-examples/_archived/openshift-origin/etcd-controller.yaml",
+    "k8s/kubernetes-examples/_archived/openshift-origin/etcd-discovery-controller.yaml",
+    "k8s/kubernetes-examples/_archived/openshift-origin/openshift-controller.yaml",
+    "k8s/kubernetes-examples/_archived/volumes/scaleio/sc-pvc.yaml",
+    // Test inputs of kubesec's HTTP form handling: `file=` precedes the JSON.
+    "k8s/kubesec/test/asset/form-prefix-file.json",
+    "k8s/kubesec/test/asset/form-prefix-not-file.json",
+    // A test file of polaris that is deliberately broken (`::::`).
+    "k8s/polaris/pkg/kube/test_files/test_3/bad.yaml",
+];
+
+#[test]
+fn corpus_never_crashes_and_syntax_errors_are_real() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    if !corpus.is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have the shared corpus at {}",
+            corpus.display()
+        );
+        eprintln!("shared corpus not found at {}; skipped", corpus.display());
+        return;
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_akslint"))
+        .args(["check", ".", "--select", "all", "--output-format", "json"])
+        .current_dir(&corpus)
+        .output()
+        .expect("akslint runs");
+    let code = output.status.code();
+    assert!(
+        matches!(code, Some(0 | 1)),
+        "exit {code:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let findings: Vec<serde_json::Value> =
+        serde_json::from_slice(&output.stdout).expect("JSON output");
+    let mut invalid: Vec<String> = findings
+        .iter()
+        .filter(|f| f["code"] == "AKL001" || f["code"] == "AKL004")
+        .filter_map(|f| f["path"].as_str())
+        .map(|p| p.trim_start_matches("./").to_owned())
+        .collect();
+    invalid.sort();
+    invalid.dedup();
+    let mut expected: Vec<String> = KNOWN_INVALID.iter().map(|s| (*s).to_owned()).collect();
+    expected.sort();
+    assert_eq!(invalid, expected);
+}
