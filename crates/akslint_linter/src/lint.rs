@@ -115,14 +115,7 @@ impl Linter {
             .and_then(|kind| self.rules_by_kind.get(kind))
             .map_or(&[][..], Vec::as_slice);
         for rule in kind_rules {
-            let mut cx = Context {
-                file,
-                settings: &self.settings,
-                rule: rule.meta(),
-                object: Some(object),
-                diagnostics,
-            };
-            rule.check_object(object, &mut cx);
+            rule.check_object(object, &mut self.context(file, *rule, object, diagnostics));
         }
         if self.workload_rules.is_empty() {
             return;
@@ -131,14 +124,26 @@ impl Linter {
             return;
         };
         for rule in &self.workload_rules {
-            let mut cx = Context {
-                file,
-                settings: &self.settings,
-                rule: rule.meta(),
-                object: Some(object),
-                diagnostics,
-            };
-            rule.check_workload(&workload, &mut cx);
+            rule.check_workload(
+                &workload,
+                &mut self.context(file, *rule, object, diagnostics),
+            );
+        }
+    }
+
+    fn context<'a>(
+        &'a self,
+        file: &'a Arc<SourceFile>,
+        rule: &'static dyn Rule,
+        object: &'a Object<'a>,
+        diagnostics: &'a mut Vec<Diagnostic>,
+    ) -> Context<'a> {
+        Context {
+            file,
+            settings: &self.settings,
+            rule: rule.meta(),
+            object: Some(object),
+            diagnostics,
         }
     }
 }
