@@ -6,12 +6,14 @@ use akslint_model::k8s::Object;
 use akslint_syntax::NodeRef;
 use akslint_text::{SourceFile, Span};
 
-use crate::{LintSettings, RuleMeta};
+use crate::project::{Location, ProjectIndex};
+use crate::{KubernetesVersion, LintSettings, PssLevel, RuleMeta};
 
 /// What a rule sees while it runs, and where it reports.
 pub struct Context<'a> {
     pub(crate) file: &'a Arc<SourceFile>,
     pub(crate) settings: &'a LintSettings,
+    pub(crate) project: &'a ProjectIndex,
     pub(crate) rule: &'static RuleMeta,
     pub(crate) object: Option<&'a Object<'a>>,
     pub(crate) diagnostics: &'a mut Vec<Diagnostic>,
@@ -24,31 +26,60 @@ impl Context<'_> {
         self.settings
     }
 
+    /// Facts from every file of the run (ServiceAccounts, roles, namespaces, ...).
+    #[must_use]
+    pub const fn project(&self) -> &ProjectIndex {
+        self.project
+    }
+
+    /// The Kubernetes version the object's checks follow: its namespace's
+    /// `pod-security.kubernetes.io/enforce-version` when that Namespace is in the input and
+    /// names a version, else the run's target version.
+    #[must_use]
+    pub fn kubernetes_version(&self) -> KubernetesVersion {
+        self.object
+            .and_then(|object| self.project.namespace(object.namespace))
+            .and_then(|namespace| namespace.enforce_version)
+            .unwrap_or(self.settings.kubernetes_version)
+    }
+
+    /// The Pod Security level the object is held to: its namespace's
+    /// `pod-security.kubernetes.io/enforce` level when that Namespace is in the input, else
+    /// `restricted` (every selected control applies).
+    #[must_use]
+    pub fn pss_level(&self) -> PssLevel {
+        self.object
+            .and_then(|object| self.project.namespace(object.namespace))
+            .and_then(|namespace| namespace.enforce)
+            .unwrap_or(PssLevel::Restricted)
+    }
+
     /// Reports a finding at `span`; the returned diagnostic can take a help text.
     pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        let object = self.object.map(|object| {
-            let identity = object.identity();
-            ObjectRef {
-                kind: identity.kind,
-                name: identity.name,
-                namespace: identity.namespace,
-            }
-        });
-        self.diagnostics.push(Diagnostic {
-            code: Cow::Borrowed(self.rule.code),
-            name: Cow::Borrowed(self.rule.name),
-            severity: self.rule.severity,
-            message: message.into(),
-            help: None,
-            file: Arc::clone(self.file),
+        let object = self.object.map(object_ref);
+        self.diagnostics.push(new_diagnostic(
+            self.rule,
+            self.file,
             span,
+            message.into(),
             object,
-            source_template: self.object.and_then(|o| o.document.helm_source.clone()),
-            related: Vec::new(),
-            url: Some(rule_url(self.rule.code)),
-        });
-        let last = self.diagnostics.len() - 1;
-        &mut self.diagnostics[last]
+        ));
+        let diagnostic = self
+            .diagnostics
+            .last_mut()
+            .expect("a diagnostic was just pushed");
+        diagnostic.source_template = self.object.and_then(|o| o.document.helm_source.clone());
+        diagnostic
+    }
+
+    /// Reports a finding in another place of the project (another object or file), e.g. the
+    /// ServiceAccount a workload relies on.
+    pub fn report_at(
+        &mut self,
+        location: &Location,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        push_at(self.rule, self.diagnostics, location, message.into())
     }
 
     /// Reports a finding about the value `node`.
@@ -82,5 +113,75 @@ pub trait WithHelp {
 impl WithHelp for Diagnostic {
     fn help(&mut self, help: impl Into<String>) {
         self.help = Some(help.into());
+    }
+}
+
+/// Where project-wide rules report: they see the whole [`ProjectIndex`] and no single file.
+pub struct ProjectContext<'a> {
+    pub(crate) settings: &'a LintSettings,
+    pub(crate) rule: &'static RuleMeta,
+    pub(crate) diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl ProjectContext<'_> {
+    /// The settings of this run.
+    #[must_use]
+    pub const fn settings(&self) -> &LintSettings {
+        self.settings
+    }
+
+    /// Reports a finding at `location`.
+    pub fn report(&mut self, location: &Location, message: impl Into<String>) -> &mut Diagnostic {
+        push_at(self.rule, self.diagnostics, location, message.into())
+    }
+}
+
+fn push_at<'d>(
+    rule: &'static RuleMeta,
+    diagnostics: &'d mut Vec<Diagnostic>,
+    location: &Location,
+    message: String,
+) -> &'d mut Diagnostic {
+    diagnostics.push(new_diagnostic(
+        rule,
+        &location.file,
+        location.span,
+        message,
+        None,
+    ));
+    diagnostics
+        .last_mut()
+        .expect("a diagnostic was just pushed")
+}
+
+fn object_ref(object: &Object<'_>) -> ObjectRef {
+    let identity = object.identity();
+    ObjectRef {
+        kind: identity.kind,
+        name: identity.name,
+        namespace: identity.namespace,
+    }
+}
+
+/// A diagnostic of `rule` with no help, related locations or template yet.
+pub(crate) fn new_diagnostic(
+    rule: &'static RuleMeta,
+    file: &Arc<SourceFile>,
+    span: Span,
+    message: String,
+    object: Option<ObjectRef>,
+) -> Diagnostic {
+    Diagnostic {
+        code: Cow::Borrowed(rule.code),
+        name: Cow::Borrowed(rule.name),
+        severity: rule.severity,
+        message,
+        help: None,
+        file: Arc::clone(file),
+        span,
+        object,
+        source_template: None,
+        related: Vec::new(),
+        url: Some(rule_url(rule.code)),
     }
 }

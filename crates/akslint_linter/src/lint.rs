@@ -1,20 +1,40 @@
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use akslint_diagnostics::{Diagnostic, rule_url};
+use akslint_diagnostics::Diagnostic;
 use akslint_model::k8s::{Object, objects};
 use akslint_syntax::{ParsedFile, SyntaxErrorKind, json, yaml};
 use akslint_text::SourceFile;
 
+use crate::context::{ProjectContext, new_diagnostic};
+use crate::project::ProjectIndex;
 use crate::rules::akl::{InputLimitExceeded, InvalidSyntax};
 use crate::{Context, FileFormat, LintSettings, Rule, RuleMetadata, Scope, all_rules};
 
 /// Lints sources with one set of settings; build it once per run and share it between threads.
+///
+/// A run has three steps, so that rules can look across files: [`Linter::parse`] every source,
+/// [`Linter::index`] each into one [`ProjectIndex`] (merged), then [`Linter::lint_parsed`] each
+/// and [`Linter::lint_project`] once. [`Linter::lint`] does all three for a single source.
 pub struct Linter {
     settings: LintSettings,
     workload_rules: Vec<&'static dyn Rule>,
     rules_by_kind: HashMap<&'static str, Vec<&'static dyn Rule>>,
+    project_rules: Vec<&'static dyn Rule>,
+}
+
+/// A source and its syntax tree, kept between the indexing and the linting step.
+pub struct ParsedSource<'a> {
+    file: &'a Arc<SourceFile>,
+    parsed: Option<ParsedFile<'a>>,
+}
+
+impl ParsedSource<'_> {
+    /// The source.
+    #[must_use]
+    pub fn file(&self) -> &Arc<SourceFile> {
+        self.file
+    }
 }
 
 impl Linter {
@@ -23,6 +43,7 @@ impl Linter {
     pub fn new(settings: LintSettings) -> Self {
         let mut workload_rules = Vec::new();
         let mut rules_by_kind: HashMap<&'static str, Vec<&'static dyn Rule>> = HashMap::new();
+        let mut project_rules = Vec::new();
         for (index, &rule) in all_rules().iter().enumerate() {
             if !settings.rules.is_enabled_index(index) {
                 continue;
@@ -34,6 +55,7 @@ impl Linter {
                         rules_by_kind.entry(kind).or_default().push(rule);
                     }
                 }
+                Scope::Project => project_rules.push(rule),
                 Scope::Engine => {}
             }
         }
@@ -41,6 +63,7 @@ impl Linter {
             settings,
             workload_rules,
             rules_by_kind,
+            project_rules,
         }
     }
 
@@ -50,28 +73,76 @@ impl Linter {
         &self.settings
     }
 
-    /// Parses and lints one source; diagnostics come back sorted and without duplicates.
+    /// Parses and lints one source on its own (its objects are the whole project); diagnostics
+    /// come back sorted and without duplicates.
     #[must_use]
     pub fn lint(&self, file: &Arc<SourceFile>, format: FileFormat) -> Vec<Diagnostic> {
-        let mut diagnostics = Vec::new();
-        match format {
-            FileFormat::Yaml => {
-                let parsed = yaml::parse(file.text(), &self.settings.limits);
-                self.lint_parsed(file, &parsed, &mut diagnostics);
-            }
-            FileFormat::Json => {
-                let parsed = json::parse(file.text(), &self.settings.limits);
-                self.lint_parsed(file, &parsed, &mut diagnostics);
-            }
-            // Bicep is read natively once its parser lands; until then it has no findings.
-            FileFormat::Bicep => {}
-        }
-        diagnostics.sort_by(Diagnostic::output_order);
-        diagnostics.dedup_by(|a, b| a.same_finding(b));
+        let source = self.parse(file, format);
+        let project = self.index(&source);
+        let mut diagnostics = self.lint_parsed(&source, &project);
+        diagnostics.extend(self.lint_project(&project));
+        finish(&mut diagnostics);
         diagnostics
     }
 
-    fn lint_parsed(
+    /// Parses a source (step one).
+    #[must_use]
+    pub fn parse<'a>(&self, file: &'a Arc<SourceFile>, format: FileFormat) -> ParsedSource<'a> {
+        let parsed = match format {
+            FileFormat::Yaml => Some(yaml::parse(file.text(), &self.settings.limits)),
+            FileFormat::Json => Some(json::parse(file.text(), &self.settings.limits)),
+            // Bicep is read natively once its parser lands; until then it has no findings.
+            FileFormat::Bicep => None,
+        };
+        ParsedSource { file, parsed }
+    }
+
+    /// The project facts of one source (step two); merge those of every source with
+    /// [`ProjectIndex::merge`].
+    #[must_use]
+    pub fn index(&self, source: &ParsedSource<'_>) -> ProjectIndex {
+        let mut project = ProjectIndex::default();
+        if let Some(parsed) = &source.parsed {
+            project.collect(source.file, parsed, &self.settings.workload_kinds);
+        }
+        project
+    }
+
+    /// Lints one parsed source against the facts of the whole project (step three).
+    #[must_use]
+    pub fn lint_parsed(
+        &self,
+        source: &ParsedSource<'_>,
+        project: &ProjectIndex,
+    ) -> Vec<Diagnostic> {
+        let mut diagnostics = Vec::new();
+        if let Some(parsed) = &source.parsed {
+            self.report_syntax_errors(source.file, parsed, &mut diagnostics);
+            for object in objects(parsed) {
+                self.lint_object(source.file, project, &object, &mut diagnostics);
+            }
+        }
+        finish(&mut diagnostics);
+        diagnostics
+    }
+
+    /// Runs the project-wide rules once, after every source was indexed.
+    #[must_use]
+    pub fn lint_project(&self, project: &ProjectIndex) -> Vec<Diagnostic> {
+        let mut diagnostics = Vec::new();
+        for rule in &self.project_rules {
+            let mut cx = ProjectContext {
+                settings: &self.settings,
+                rule: rule.meta(),
+                diagnostics: &mut diagnostics,
+            };
+            rule.check_project(project, &mut cx);
+        }
+        finish(&mut diagnostics);
+        diagnostics
+    }
+
+    fn report_syntax_errors(
         &self,
         file: &Arc<SourceFile>,
         parsed: &ParsedFile<'_>,
@@ -82,31 +153,20 @@ impl Linter {
                 SyntaxErrorKind::Invalid | SyntaxErrorKind::DuplicateKey => InvalidSyntax.meta(),
                 SyntaxErrorKind::LimitExceeded => InputLimitExceeded.meta(),
             };
-            diagnostics.push(Diagnostic {
-                code: Cow::Borrowed(meta.code),
-                name: Cow::Borrowed(meta.name),
-                severity: meta.severity,
-                message: error.message.clone(),
-                help: None,
-                file: Arc::clone(file),
-                span: error.span,
-                object: None,
-                source_template: error
-                    .document
-                    .and_then(|i| parsed.documents.get(i))
-                    .and_then(|d| d.helm_source.clone()),
-                related: Vec::new(),
-                url: Some(rule_url(meta.code)),
-            });
-        }
-        for object in objects(parsed) {
-            self.lint_object(file, &object, diagnostics);
+            let mut diagnostic =
+                new_diagnostic(meta, file, error.span, error.message.clone(), None);
+            diagnostic.source_template = error
+                .document
+                .and_then(|i| parsed.documents.get(i))
+                .and_then(|d| d.helm_source.clone());
+            diagnostics.push(diagnostic);
         }
     }
 
     fn lint_object(
         &self,
         file: &Arc<SourceFile>,
+        project: &ProjectIndex,
         object: &Object<'_>,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
@@ -115,7 +175,8 @@ impl Linter {
             .and_then(|kind| self.rules_by_kind.get(kind))
             .map_or(&[][..], Vec::as_slice);
         for rule in kind_rules {
-            rule.check_object(object, &mut self.context(file, *rule, object, diagnostics));
+            let mut cx = self.context(file, project, *rule, object, diagnostics);
+            rule.check_object(object, &mut cx);
         }
         if self.workload_rules.is_empty() {
             return;
@@ -124,16 +185,22 @@ impl Linter {
             return;
         };
         for rule in &self.workload_rules {
-            rule.check_workload(
-                &workload,
-                &mut self.context(file, *rule, object, diagnostics),
-            );
+            let mut cx = self.context(file, project, *rule, object, diagnostics);
+            // A namespace's `pod-security.kubernetes.io/enforce` label decides which Pod
+            // Security controls its workloads are held to.
+            if let Some(control) = rule.meta().pss
+                && !cx.pss_level().enforces(control)
+            {
+                continue;
+            }
+            rule.check_workload(&workload, &mut cx);
         }
     }
 
     fn context<'a>(
         &'a self,
         file: &'a Arc<SourceFile>,
+        project: &'a ProjectIndex,
         rule: &'static dyn Rule,
         object: &'a Object<'a>,
         diagnostics: &'a mut Vec<Diagnostic>,
@@ -141,9 +208,16 @@ impl Linter {
         Context {
             file,
             settings: &self.settings,
+            project,
             rule: rule.meta(),
             object: Some(object),
             diagnostics,
         }
     }
+}
+
+/// Sorts diagnostics into output order and drops repeats.
+pub(crate) fn finish(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(Diagnostic::output_order);
+    diagnostics.dedup_by(|a, b| a.same_finding(b));
 }

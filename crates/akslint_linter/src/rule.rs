@@ -1,7 +1,9 @@
 use akslint_diagnostics::Severity;
 use akslint_model::k8s::{Object, Workload};
 
-use crate::Context;
+use crate::context::ProjectContext;
+use crate::project::ProjectIndex;
+use crate::{Context, PssLevel};
 
 /// What area of AKS security a rule belongs to; selectable by its kebab-case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -48,6 +50,8 @@ pub enum Scope {
     Workloads,
     /// Objects of these kinds, through [`Rule::check_object`].
     Kinds(&'static [&'static str]),
+    /// Facts about the whole run, through [`Rule::check_project`], once after every file.
+    Project,
     /// Raised by the engine itself (syntax errors, limits); never called.
     Engine,
 }
@@ -78,6 +82,10 @@ pub struct RuleMeta {
     pub scope: Scope,
     /// The rule's documentation: its doc comment, in Markdown.
     pub docs: &'static str,
+    /// The Pod Security Standards level whose control this rule implements, if any: the
+    /// `pss-baseline` and `pss-restricted` profiles select by it, and a namespace's
+    /// `pod-security.kubernetes.io/enforce` label decides whether it applies.
+    pub pss: Option<PssLevel>,
     /// Equivalent checks elsewhere.
     pub references: &'static [Reference],
 }
@@ -109,6 +117,9 @@ pub trait Rule: RuleMetadata + Send + Sync {
 
     /// Called for every object of a matching kind when the scope is [`Scope::Kinds`].
     fn check_object(&self, _object: &Object<'_>, _cx: &mut Context<'_>) {}
+
+    /// Called once per run, after every file, when the scope is [`Scope::Project`].
+    fn check_project(&self, _project: &ProjectIndex, _cx: &mut ProjectContext<'_>) {}
 }
 
 /// Declares a rule: a unit struct whose doc comment is its documentation, and its metadata.
@@ -124,6 +135,7 @@ pub trait Rule: RuleMetadata + Send + Sync {
 ///         severity: Error,
 ///         default_enabled: true,
 ///         scope: Scope::Workloads,
+///         pss: Baseline, // optional: the PSS level of the control
 ///         references: ["PSS" => "baseline: hostNamespaces", "checkov" => "CKV_K8S_19"],
 ///     }
 /// }
@@ -139,6 +151,7 @@ macro_rules! declare_rule {
             severity: $severity:ident,
             default_enabled: $default:literal,
             scope: $scope:expr,
+            $(pss: $pss:ident,)?
             references: [$($source:literal => $id:literal),* $(,)?] $(,)?
         }
     ) => {
@@ -156,10 +169,13 @@ macro_rules! declare_rule {
                     default_enabled: $default,
                     scope: $scope,
                     docs: concat!($($doc, "\n"),*),
+                    pss: $crate::declare_rule!(@pss $($pss)?),
                     references: &[$($crate::Reference { source: $source, id: $id }),*],
                 };
                 &META
             }
         }
     };
+    (@pss) => { None };
+    (@pss $level:ident) => { Some($crate::PssLevel::$level) };
 }

@@ -4,7 +4,7 @@ use crate::{RuleMeta, all_rules};
 
 /// One `--select`/`--ignore` word: a code (`K8S102`), a code prefix (`K8S1`), a rule name
 /// (`privilege-escalation-allowed`), a category (`pod-security`) or a profile (`recommended`,
-/// `all`).
+/// `pss-baseline`, `pss-restricted`, `all`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selector(String);
 
@@ -45,6 +45,8 @@ impl Selector {
         match word.to_ascii_lowercase().as_str() {
             "all" => return true,
             "recommended" => return meta.default_enabled,
+            "pss-baseline" => return meta.pss == Some(crate::PssLevel::Baseline),
+            "pss-restricted" => return meta.pss.is_some(),
             _ => {}
         }
         let upper = word.to_ascii_uppercase();

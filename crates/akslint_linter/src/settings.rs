@@ -49,6 +49,62 @@ impl std::fmt::Display for KubernetesVersion {
     }
 }
 
+/// A Pod Security Standards level, as in the `pod-security.kubernetes.io/enforce` label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PssLevel {
+    /// Unrestricted: no control applies.
+    Privileged,
+    /// Stops known privilege escalations.
+    Baseline,
+    /// Hardened: baseline plus the restricted controls.
+    Restricted,
+}
+
+impl PssLevel {
+    /// Parses a label value (`privileged`, `baseline`, `restricted`).
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim() {
+            "privileged" => Some(Self::Privileged),
+            "baseline" => Some(Self::Baseline),
+            "restricted" => Some(Self::Restricted),
+            _ => None,
+        }
+    }
+
+    /// The label value.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Privileged => "privileged",
+            Self::Baseline => "baseline",
+            Self::Restricted => "restricted",
+        }
+    }
+
+    /// Whether a control of level `control` is enforced at this level.
+    #[must_use]
+    pub fn enforces(self, control: Self) -> bool {
+        control != Self::Privileged && control <= self
+    }
+}
+
+/// Options of individual rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleOptions {
+    /// Registries images may come from (K8S203): globs on the registry host (and optional path
+    /// prefix), `*` matching any run of characters.
+    pub allowed_registries: Vec<String>,
+}
+
+impl Default for RuleOptions {
+    fn default() -> Self {
+        Self {
+            allowed_registries: vec!["*.azurecr.io".to_owned(), "mcr.microsoft.com".to_owned()],
+        }
+    }
+}
+
 /// Everything that changes what a lint run reports.
 #[derive(Debug, Clone, Default)]
 pub struct LintSettings {
@@ -60,4 +116,6 @@ pub struct LintSettings {
     pub workload_kinds: WorkloadKinds,
     /// Input limits.
     pub limits: Limits,
+    /// Rule options.
+    pub options: RuleOptions,
 }

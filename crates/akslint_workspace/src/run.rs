@@ -3,6 +3,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use akslint_diagnostics::{Diagnostic, rule_url};
+use akslint_linter::project::ProjectIndex;
 use akslint_linter::rules::akl::{InputLimitExceeded, InvalidSyntax};
 use akslint_linter::{FileFormat, Linter, RuleMetadata};
 use akslint_text::{SourceFile, Span};
@@ -27,35 +28,59 @@ pub struct Report {
 }
 
 enum Outcome {
-    Linted(Vec<Diagnostic>, u64),
+    /// Read; linted in the next steps.
+    Read(Arc<SourceFile>, FileFormat, u64),
+    /// Reported without parsing (too large, not UTF-8).
+    Reported(Box<Diagnostic>, u64),
     Skipped,
     Unreadable(String, String),
 }
 
-/// Reads and lints the candidates in parallel.
+/// Reads the candidates, then lints them in parallel in three steps (parse, index the
+/// project-wide facts, lint), so that rules can see objects from every file of the run.
 #[must_use]
 pub fn lint_candidates(candidates: &[Candidate], linter: &Linter) -> Report {
-    let outcomes: Vec<Outcome> = candidates
-        .par_iter()
-        .map(|candidate| lint_candidate(candidate, linter))
-        .collect();
+    let outcomes: Vec<Outcome> = candidates.par_iter().map(read_candidate).collect();
     let mut report = Report::default();
+    let mut sources = Vec::new();
     for outcome in outcomes {
         match outcome {
-            Outcome::Linted(diagnostics, bytes) => {
+            Outcome::Read(file, format, bytes) => {
                 report.files_checked += 1;
                 report.bytes_read += bytes;
-                report.diagnostics.extend(diagnostics);
+                sources.push((file, format));
+            }
+            Outcome::Reported(diagnostic, bytes) => {
+                report.files_checked += 1;
+                report.bytes_read += bytes;
+                report.diagnostics.push(*diagnostic);
             }
             Outcome::Skipped => {}
             Outcome::Unreadable(path, error) => report.io_errors.push((path, error)),
         }
     }
+    let parsed: Vec<_> = sources
+        .par_iter()
+        .map(|(file, format)| linter.parse(file, *format))
+        .collect();
+    let project = parsed.par_iter().map(|source| linter.index(source)).reduce(
+        ProjectIndex::default,
+        |mut a, b| {
+            a.merge(b);
+            a
+        },
+    );
+    let per_file: Vec<Vec<Diagnostic>> = parsed
+        .par_iter()
+        .map(|source| linter.lint_parsed(source, &project))
+        .collect();
+    report.diagnostics.extend(per_file.into_iter().flatten());
+    report.diagnostics.extend(linter.lint_project(&project));
     report.diagnostics.sort_by(Diagnostic::output_order);
     report
 }
 
-fn lint_candidate(candidate: &Candidate, linter: &Linter) -> Outcome {
+fn read_candidate(candidate: &Candidate) -> Outcome {
     let path = &candidate.path;
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if size > MAX_FILE_BYTES {
@@ -63,8 +88,8 @@ fn lint_candidate(candidate: &Candidate, linter: &Linter) -> Outcome {
         let message = format!(
             "the file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit; it is not linted"
         );
-        return Outcome::Linted(
-            vec![engine_diagnostic(&file, true, message, Span::empty(0))],
+        return Outcome::Reported(
+            Box::new(engine_diagnostic(&file, true, message, Span::empty(0))),
             size,
         );
     }
@@ -83,15 +108,17 @@ fn lint_candidate(candidate: &Candidate, linter: &Linter) -> Outcome {
             let file = SourceFile::new(path, valid);
             let message = format!("the file is not valid UTF-8 (invalid byte at offset {offset})");
             let at = Span::empty(u32::try_from(file.text().len()).unwrap_or(u32::MAX));
-            return Outcome::Linted(vec![engine_diagnostic(&file, false, message, at)], length);
+            return Outcome::Reported(
+                Box::new(engine_diagnostic(&file, false, message, at)),
+                length,
+            );
         }
     };
     let format = candidate.format.unwrap_or_else(|| FileFormat::sniff(&text));
     if format == FileFormat::Json && !candidate.explicit && !FileFormat::json_is_relevant(&text) {
         return Outcome::Skipped;
     }
-    let file = SourceFile::new(path, text);
-    Outcome::Linted(linter.lint(&file, format), length)
+    Outcome::Read(SourceFile::new(path, text), format, length)
 }
 
 /// Lints text that does not come from a file on disk (stdin, an editor buffer).

@@ -8,4 +8,4 @@ pub use object::{Object, ObjectIdentity, objects};
 pub use security_context::{
     ContainerOnlyField, EffectiveSecurityContext, InheritedField, Level, Setting, WindowsOption,
 };
-pub use workload::{Container, ContainerKind, CustomWorkloadKind, Workload, WorkloadKinds};
+pub use workload::{Container, ContainerKind, CustomWorkloadKind, Volume, Workload, WorkloadKinds};

@@ -59,6 +59,18 @@ impl<'a> Object<'a> {
         self.node.get("metadata")
     }
 
+    /// The value of label `key` in `metadata.labels`.
+    #[must_use]
+    pub fn label(&self, key: &str) -> Option<NodeRef<'a>> {
+        map_entry(self.metadata(), "labels", key)
+    }
+
+    /// The value of annotation `key` in `metadata.annotations`.
+    #[must_use]
+    pub fn annotation(&self, key: &str) -> Option<NodeRef<'a>> {
+        map_entry(self.metadata(), "annotations", key)
+    }
+
     /// The API group (`apps` for `apps/v1`, empty for the core group).
     #[must_use]
     pub fn api_group(&self) -> &'a str {
@@ -125,6 +137,16 @@ pub fn objects<'a>(file: &'a ParsedFile<'a>) -> Vec<Object<'a>> {
 fn is_list(object: &Object<'_>) -> bool {
     object.kind.is_some_and(|kind| kind.ends_with("List"))
         && object.node.get("items").is_some_and(NodeRef::is_sequence)
+}
+
+/// `metadata.<map>.<key>`: label and annotation keys contain dots, so they are looked up as one
+/// key, not as a path.
+pub(crate) fn map_entry<'a>(
+    metadata: Option<NodeRef<'a>>,
+    map: &str,
+    key: &str,
+) -> Option<NodeRef<'a>> {
+    metadata?.get(map)?.get(key)
 }
 
 #[cfg(test)]

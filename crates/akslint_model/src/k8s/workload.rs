@@ -1,5 +1,6 @@
 use akslint_syntax::NodeRef;
 
+use super::object::map_entry;
 use super::{EffectiveSecurityContext, Object};
 
 /// A custom resource kind that carries a pod template (Argo Rollouts, KEDA ScaledJob, ...).
@@ -136,6 +137,85 @@ impl<'a> Workload<'a> {
     pub fn describe(&self) -> String {
         self.object.describe()
     }
+
+    /// The namespace the pods run in (`metadata.namespace` of the object).
+    #[must_use]
+    pub const fn namespace(&self) -> Option<&'a str> {
+        self.object.namespace
+    }
+
+    /// The value of label `key` on the pods (the template's labels; a Pod's own).
+    #[must_use]
+    pub fn pod_label(&self, key: &str) -> Option<NodeRef<'a>> {
+        map_entry(self.pod_metadata, "labels", key)
+    }
+
+    /// The value of annotation `key` on the pods (the template's annotations; a Pod's own).
+    #[must_use]
+    pub fn pod_annotation(&self, key: &str) -> Option<NodeRef<'a>> {
+        map_entry(self.pod_metadata, "annotations", key)
+    }
+
+    /// Annotations of the pods, as (key, value) entries.
+    pub fn pod_annotations(&self) -> impl Iterator<Item = (NodeRef<'a>, NodeRef<'a>)> + 'a {
+        self.pod_metadata
+            .and_then(|m| m.get("annotations"))
+            .into_iter()
+            .flat_map(NodeRef::entries)
+    }
+
+    /// `serviceAccountName` (or the deprecated `serviceAccount`), when written.
+    #[must_use]
+    pub fn service_account_name(&self) -> Option<NodeRef<'a>> {
+        self.pod_spec
+            .get("serviceAccountName")
+            .filter(|n| !n.is_null())
+            .or_else(|| self.pod_spec.get("serviceAccount").filter(|n| !n.is_null()))
+    }
+
+    /// The pod's volumes (`spec.volumes[*]`), each a mapping.
+    pub fn volumes(&self) -> impl Iterator<Item = Volume<'a>> + 'a {
+        self.pod_spec
+            .get("volumes")
+            .into_iter()
+            .flat_map(NodeRef::items)
+            .filter(|node| node.is_mapping())
+            .map(|node| Volume { node })
+    }
+}
+
+/// One entry of `spec.volumes`.
+#[derive(Debug, Clone, Copy)]
+pub struct Volume<'a> {
+    /// The volume's mapping.
+    pub node: NodeRef<'a>,
+}
+
+impl<'a> Volume<'a> {
+    /// `name`.
+    #[must_use]
+    pub fn name(&self) -> Option<&'a str> {
+        self.node.get("name").and_then(NodeRef::as_str)
+    }
+
+    /// The volume source: the first key other than `name` (`hostPath`, `emptyDir`, ...), with
+    /// its key node and value.
+    #[must_use]
+    pub fn source(&self) -> Option<(&'a str, NodeRef<'a>, NodeRef<'a>)> {
+        self.node.entries().find_map(|(key, value)| {
+            let name = key.as_str()?;
+            (name != "name" && !value.is_null()).then_some((name, key, value))
+        })
+    }
+
+    /// `volume `data``, for messages.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match self.name() {
+            Some(name) => format!("volume `{name}`"),
+            None => "unnamed volume".to_owned(),
+        }
+    }
 }
 
 /// Which list of the pod spec a container comes from.
@@ -204,6 +284,52 @@ impl<'a> Container<'a> {
     #[must_use]
     pub fn security_context(&self) -> Option<NodeRef<'a>> {
         self.node.get("securityContext").filter(|n| n.is_mapping())
+    }
+
+    /// `image`.
+    #[must_use]
+    pub fn image(&self) -> Option<NodeRef<'a>> {
+        self.node.get("image").filter(|n| !n.is_null())
+    }
+
+    /// `ports[*]`, each a mapping.
+    pub fn ports(&self) -> impl Iterator<Item = NodeRef<'a>> + 'a {
+        self.list("ports")
+    }
+
+    /// `env[*]`, each a mapping.
+    pub fn env(&self) -> impl Iterator<Item = NodeRef<'a>> + 'a {
+        self.list("env")
+    }
+
+    /// `envFrom[*]`, each a mapping.
+    pub fn env_from(&self) -> impl Iterator<Item = NodeRef<'a>> + 'a {
+        self.list("envFrom")
+    }
+
+    /// The probes and lifecycle hooks that are written, with their paths below the container:
+    /// (`livenessProbe`, its mapping), (`lifecycle.postStart`, its mapping), ...
+    pub fn handlers(&self) -> impl Iterator<Item = (&'static str, NodeRef<'a>)> + 'a {
+        const HANDLERS: [&str; 5] = [
+            "livenessProbe",
+            "readinessProbe",
+            "startupProbe",
+            "lifecycle.postStart",
+            "lifecycle.preStop",
+        ];
+        let node = self.node;
+        HANDLERS.into_iter().filter_map(move |path| {
+            let handler = node.get_path(path).filter(|h| h.is_mapping())?;
+            Some((path, handler))
+        })
+    }
+
+    fn list(&self, key: &str) -> impl Iterator<Item = NodeRef<'a>> + 'a {
+        self.node
+            .get(key)
+            .into_iter()
+            .flat_map(NodeRef::items)
+            .filter(|node| node.is_mapping())
     }
 
     /// The security context in force for this container, pod-level settings resolved.

@@ -5,3 +5,8 @@ mod invalid_syntax;
 
 pub use input_limit_exceeded::InputLimitExceeded;
 pub use invalid_syntax::InvalidSyntax;
+
+use crate::Rule;
+
+/// This category's rules, ordered by code.
+pub(crate) static RULES: &[&dyn Rule] = &[&InvalidSyntax, &InputLimitExceeded];

@@ -5,53 +5,50 @@ use crate::{Context, Rule, Scope, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags pods that set `hostIPC: true`.
+    /// Flags pods that set `hostPID: true`.
     ///
     /// ## Why it matters
-    /// A pod in the host's IPC namespace can read and write the shared memory segments and
-    /// message queues of every process on the node. The Pod Security Standards' baseline level
-    /// forbids it.
+    /// A pod in the host's process namespace sees every process on the node, can read their
+    /// environment and command lines (where secrets often are), and with enough privileges can
+    /// signal or trace them. The Pod Security Standards' baseline level forbids it.
     ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1
     /// kind: Pod
     /// spec:
-    ///   hostIPC: true
+    ///   hostPID: true
     /// ```
     ///
     /// ## Use instead
-    /// Leave `hostIPC` unset (it defaults to `false`).
+    /// Leave `hostPID` unset (it defaults to `false`). To share processes between the
+    /// containers of one pod, use `shareProcessNamespace: true` instead.
     ///
     /// ## Options
     /// None.
     ///
     /// ## References
     /// - [Pod Security Standards: Host Namespaces](https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline)
-    pub struct HostIpc {
-        code: "K8S109",
-        name: "host-ipc",
+    pub struct HostPid {
+        code: "K8S108",
+        name: "host-pid",
         category: PodSecurity,
         severity: Error,
         default_enabled: true,
         scope: Scope::Workloads,
+        pss: Baseline,
         references: [
             "PSS" => "baseline: hostNamespaces",
-            "kube-linter" => "host-ipc",
-            "checkov" => "CKV_K8S_18",
-            "trivy" => "KSV-0008",
+            "kube-linter" => "host-pid",
+            "checkov" => "CKV_K8S_17",
+            "trivy" => "KSV-0010",
             "Azure Policy" => "K8sAzureBlockHostNamespace",
         ],
     }
 }
 
-impl Rule for HostIpc {
+impl Rule for HostPid {
     fn check_workload(&self, workload: &Workload<'_>, cx: &mut Context<'_>) {
-        report_host_namespace(
-            workload,
-            cx,
-            "hostIPC",
-            "inter-process communication namespace",
-        );
+        report_host_namespace(workload, cx, "hostPID", "process namespace");
     }
 }

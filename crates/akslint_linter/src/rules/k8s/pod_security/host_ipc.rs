@@ -5,49 +5,54 @@ use crate::{Context, Rule, Scope, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags pods that set `hostPID: true`.
+    /// Flags pods that set `hostIPC: true`.
     ///
     /// ## Why it matters
-    /// A pod in the host's process namespace sees every process on the node, can read their
-    /// environment and command lines (where secrets often are), and with enough privileges can
-    /// signal or trace them. The Pod Security Standards' baseline level forbids it.
+    /// A pod in the host's IPC namespace can read and write the shared memory segments and
+    /// message queues of every process on the node. The Pod Security Standards' baseline level
+    /// forbids it.
     ///
     /// ## Example
     /// ```yaml
     /// apiVersion: v1
     /// kind: Pod
     /// spec:
-    ///   hostPID: true
+    ///   hostIPC: true
     /// ```
     ///
     /// ## Use instead
-    /// Leave `hostPID` unset (it defaults to `false`). To share processes between the
-    /// containers of one pod, use `shareProcessNamespace: true` instead.
+    /// Leave `hostIPC` unset (it defaults to `false`).
     ///
     /// ## Options
     /// None.
     ///
     /// ## References
     /// - [Pod Security Standards: Host Namespaces](https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline)
-    pub struct HostPid {
-        code: "K8S108",
-        name: "host-pid",
+    pub struct HostIpc {
+        code: "K8S109",
+        name: "host-ipc",
         category: PodSecurity,
         severity: Error,
         default_enabled: true,
         scope: Scope::Workloads,
+        pss: Baseline,
         references: [
             "PSS" => "baseline: hostNamespaces",
-            "kube-linter" => "host-pid",
-            "checkov" => "CKV_K8S_17",
-            "trivy" => "KSV-0010",
+            "kube-linter" => "host-ipc",
+            "checkov" => "CKV_K8S_18",
+            "trivy" => "KSV-0008",
             "Azure Policy" => "K8sAzureBlockHostNamespace",
         ],
     }
 }
 
-impl Rule for HostPid {
+impl Rule for HostIpc {
     fn check_workload(&self, workload: &Workload<'_>, cx: &mut Context<'_>) {
-        report_host_namespace(workload, cx, "hostPID", "process namespace");
+        report_host_namespace(
+            workload,
+            cx,
+            "hostIPC",
+            "inter-process communication namespace",
+        );
     }
 }

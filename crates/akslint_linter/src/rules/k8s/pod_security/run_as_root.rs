@@ -54,6 +54,7 @@ declare_rule! {
         severity: Error,
         default_enabled: true,
         scope: Scope::Workloads,
+        pss: Restricted,
         references: [
             "PSS" => "restricted: runAsNonRoot, runAsUser",
             "kube-linter" => "run-as-non-root",
@@ -68,7 +69,7 @@ const HELP: &str = "set `runAsNonRoot: true` in the pod's `securityContext` (or 
 
 impl Rule for RunAsRoot {
     fn check_workload(&self, workload: &Workload<'_>, cx: &mut Context<'_>) {
-        let version = cx.settings().kubernetes_version;
+        let version = cx.kubernetes_version();
         if version.at_least(35) && workload.uses_user_namespace() {
             return;
         }

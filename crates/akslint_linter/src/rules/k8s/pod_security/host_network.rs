@@ -38,6 +38,7 @@ declare_rule! {
         severity: Error,
         default_enabled: true,
         scope: Scope::Workloads,
+        pss: Baseline,
         references: [
             "PSS" => "baseline: hostNamespaces",
             "kube-linter" => "host-network",

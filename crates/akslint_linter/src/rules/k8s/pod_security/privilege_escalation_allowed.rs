@@ -49,6 +49,7 @@ declare_rule! {
         severity: Error,
         default_enabled: true,
         scope: Scope::Workloads,
+        pss: Restricted,
         references: [
             "PSS" => "restricted: allowPrivilegeEscalation",
             "kube-linter" => "privilege-escalation-container",

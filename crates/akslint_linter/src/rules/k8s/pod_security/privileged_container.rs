@@ -48,6 +48,7 @@ declare_rule! {
         severity: Error,
         default_enabled: true,
         scope: Scope::Workloads,
+        pss: Baseline,
         references: [
             "PSS" => "baseline: privileged",
             "kube-linter" => "privileged-container",

@@ -1,0 +1,457 @@
+//! The project-wide phase: facts about objects from every file of a run, for the rules that
+//! need more than one object (a workload and its ServiceAccount, a binding and its role, the
+//! namespaces of workloads and of network policies, a namespace's Pod Security labels).
+//!
+//! Each file contributes its facts with [`ProjectIndex::collect`]; indexes from files linted in
+//! parallel are combined with [`ProjectIndex::merge`], which is order-independent so that the
+//! output does not depend on thread scheduling.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use akslint_model::k8s::{Object, WorkloadKinds, objects};
+use akslint_syntax::{NodeRef, ParsedFile};
+use akslint_text::{SourceFile, Span};
+
+use crate::{KubernetesVersion, PssLevel};
+
+/// Where something is written.
+#[derive(Debug, Clone)]
+pub struct Location {
+    /// The file.
+    pub file: Arc<SourceFile>,
+    /// The span in it.
+    pub span: Span,
+}
+
+impl Location {
+    fn new(file: &Arc<SourceFile>, span: Span) -> Self {
+        Self {
+            file: Arc::clone(file),
+            span,
+        }
+    }
+
+    /// The earlier of two locations (by path, then offset): merging keeps the first one written
+    /// whatever order the files were indexed in.
+    fn earlier(self, other: Self) -> Self {
+        let key = |l: &Self| (l.file.path().to_owned(), l.span.start);
+        if key(&other) < key(&self) {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// A namespaced name: `namespace` is `None` when the manifest does not say (the namespace is
+/// then chosen at deploy time, and such objects only match each other).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjectKey {
+    /// `metadata.namespace`.
+    pub namespace: Option<String>,
+    /// `metadata.name`.
+    pub name: String,
+}
+
+impl ObjectKey {
+    /// A key from borrowed parts.
+    #[must_use]
+    pub fn new(namespace: Option<&str>, name: &str) -> Self {
+        Self {
+            namespace: namespace.map(str::to_owned),
+            name: name.to_owned(),
+        }
+    }
+}
+
+/// A `Namespace` object's Pod Security admission labels.
+#[derive(Debug, Clone)]
+pub struct NamespaceFacts {
+    /// `pod-security.kubernetes.io/enforce`, when it holds a valid level.
+    pub enforce: Option<PssLevel>,
+    /// `pod-security.kubernetes.io/enforce-version`; `None` when absent or `latest`.
+    pub enforce_version: Option<KubernetesVersion>,
+    /// The Namespace object.
+    pub location: Location,
+}
+
+/// A `ServiceAccount`'s settings that pod rules depend on.
+#[derive(Debug, Clone)]
+pub struct ServiceAccountFacts {
+    /// `automountServiceAccountToken`, when written as a boolean.
+    pub automount_token: Option<bool>,
+    /// Whether it has a non-empty `azure.workload.identity/client-id` annotation.
+    pub workload_identity_client_id: bool,
+    /// The ServiceAccount object.
+    pub location: Location,
+}
+
+/// Which workloads in the input run as a ServiceAccount, for the reverse workload-identity check.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceAccountUse {
+    /// Some workload using it labels its pods `azure.workload.identity/use: "true"`.
+    pub with_workload_identity: bool,
+    /// Some workload using it does not.
+    pub without_workload_identity: bool,
+}
+
+/// A `Role` or `ClusterRole`: its kind, namespace and name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RoleKey {
+    /// `ClusterRole` (true) or `Role` (false).
+    pub cluster: bool,
+    /// The object's key (a ClusterRole has no namespace).
+    pub key: ObjectKey,
+}
+
+/// What a role in the input grants.
+#[derive(Debug, Clone)]
+pub struct RoleFacts {
+    /// Some rule grants every verb on every resource of every API group, like `cluster-admin`.
+    pub grants_everything: bool,
+    /// The role object.
+    pub location: Location,
+}
+
+/// The first workload seen in a namespace, for findings about the namespace.
+#[derive(Debug, Clone)]
+pub struct WorkloadSighting {
+    /// `Kind name` of the workload.
+    pub description: String,
+    /// Its `kind` key (or the object when there is none).
+    pub location: Location,
+}
+
+/// Facts gathered from every file of a run.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectIndex {
+    /// `Namespace` objects by name.
+    pub namespaces: HashMap<String, NamespaceFacts>,
+    /// `ServiceAccount` objects.
+    pub service_accounts: HashMap<ObjectKey, ServiceAccountFacts>,
+    /// ServiceAccounts as used by workloads (`serviceAccountName`, `default` when unset).
+    pub service_account_users: HashMap<ObjectKey, ServiceAccountUse>,
+    /// `Role` and `ClusterRole` objects.
+    pub roles: HashMap<RoleKey, RoleFacts>,
+    /// Namespaces that have at least one `NetworkPolicy` (`None`: written without namespace).
+    pub network_policy_namespaces: BTreeMap<Option<String>, Location>,
+    /// The first workload of each namespace (`None`: written without namespace).
+    pub workload_namespaces: BTreeMap<Option<String>, WorkloadSighting>,
+}
+
+/// The label that opts a pod into Azure workload identity.
+pub const WORKLOAD_IDENTITY_USE_LABEL: &str = "azure.workload.identity/use";
+/// The ServiceAccount annotation that names the identity's client id.
+pub const WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION: &str = "azure.workload.identity/client-id";
+
+impl ProjectIndex {
+    /// Adds the facts of one parsed file.
+    pub fn collect(
+        &mut self,
+        file: &Arc<SourceFile>,
+        parsed: &ParsedFile<'_>,
+        workload_kinds: &WorkloadKinds,
+    ) {
+        for object in objects(parsed) {
+            self.collect_object(file, &object, workload_kinds);
+        }
+    }
+
+    fn collect_object(
+        &mut self,
+        file: &Arc<SourceFile>,
+        object: &Object<'_>,
+        workload_kinds: &WorkloadKinds,
+    ) {
+        let here = || Location::new(file, object_anchor(object));
+        match (object.api_group(), object.kind) {
+            ("", Some("Namespace")) => {
+                if let Some(name) = object.name {
+                    let label = |key| object.label(key).and_then(NodeRef::as_str);
+                    let facts = NamespaceFacts {
+                        enforce: label("pod-security.kubernetes.io/enforce")
+                            .and_then(PssLevel::parse),
+                        enforce_version: label("pod-security.kubernetes.io/enforce-version")
+                            .and_then(KubernetesVersion::parse),
+                        location: here(),
+                    };
+                    insert_first(&mut self.namespaces, name.to_owned(), facts, |f| {
+                        &f.location
+                    });
+                }
+            }
+            ("", Some("ServiceAccount")) => {
+                if let Some(name) = object.name {
+                    let facts = ServiceAccountFacts {
+                        automount_token: object
+                            .node
+                            .get("automountServiceAccountToken")
+                            .and_then(NodeRef::as_bool),
+                        workload_identity_client_id: object
+                            .annotation(WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION)
+                            .and_then(NodeRef::as_str)
+                            .is_some_and(|id| !id.trim().is_empty()),
+                        location: here(),
+                    };
+                    let key = ObjectKey::new(object.namespace, name);
+                    insert_first(&mut self.service_accounts, key, facts, |f| &f.location);
+                }
+            }
+            ("rbac.authorization.k8s.io", Some(kind @ ("Role" | "ClusterRole"))) => {
+                if let Some(name) = object.name {
+                    let cluster = kind == "ClusterRole";
+                    let key = RoleKey {
+                        cluster,
+                        key: ObjectKey::new(if cluster { None } else { object.namespace }, name),
+                    };
+                    let facts = RoleFacts {
+                        grants_everything: policy_rules(object).any(grants_everything),
+                        location: here(),
+                    };
+                    insert_first(&mut self.roles, key, facts, |f| &f.location);
+                }
+            }
+            ("networking.k8s.io", Some("NetworkPolicy")) => {
+                let namespace = object.namespace.map(str::to_owned);
+                let location = here();
+                self.network_policy_namespaces
+                    .entry(namespace)
+                    .and_modify(|l| *l = l.clone().earlier(location.clone()))
+                    .or_insert(location);
+            }
+            _ => {
+                let Some(workload) = workload_kinds.workload(*object) else {
+                    return;
+                };
+                let sighting = WorkloadSighting {
+                    description: workload.describe(),
+                    location: here(),
+                };
+                let namespace = object.namespace.map(str::to_owned);
+                insert_first(&mut self.workload_namespaces, namespace, sighting, |s| {
+                    &s.location
+                });
+                let account = workload
+                    .service_account_name()
+                    .and_then(NodeRef::as_str)
+                    .unwrap_or("default");
+                let labelled = workload
+                    .pod_label(WORKLOAD_IDENTITY_USE_LABEL)
+                    .and_then(NodeRef::as_str)
+                    == Some("true");
+                let usage = self
+                    .service_account_users
+                    .entry(ObjectKey::new(object.namespace, account))
+                    .or_default();
+                usage.with_workload_identity |= labelled;
+                usage.without_workload_identity |= !labelled;
+            }
+        }
+    }
+
+    /// Combines the facts of two indexes; the result does not depend on which is `self`.
+    pub fn merge(&mut self, other: Self) {
+        for (key, value) in other.namespaces {
+            insert_first(&mut self.namespaces, key, value, |f| &f.location);
+        }
+        for (key, value) in other.service_accounts {
+            insert_first(&mut self.service_accounts, key, value, |f| &f.location);
+        }
+        for (key, value) in other.roles {
+            insert_first(&mut self.roles, key, value, |f| &f.location);
+        }
+        for (key, value) in other.workload_namespaces {
+            insert_first(&mut self.workload_namespaces, key, value, |s| &s.location);
+        }
+        for (key, location) in other.network_policy_namespaces {
+            let merged = match self.network_policy_namespaces.remove(&key) {
+                Some(existing) => existing.earlier(location),
+                None => location,
+            };
+            self.network_policy_namespaces.insert(key, merged);
+        }
+        for (key, usage) in other.service_account_users {
+            let entry = self.service_account_users.entry(key).or_default();
+            entry.with_workload_identity |= usage.with_workload_identity;
+            entry.without_workload_identity |= usage.without_workload_identity;
+        }
+    }
+
+    /// The Pod Security labels of the namespace a workload runs in, when that `Namespace` is in
+    /// the input.
+    #[must_use]
+    pub fn namespace(&self, name: Option<&str>) -> Option<&NamespaceFacts> {
+        self.namespaces.get(name?)
+    }
+
+    /// The ServiceAccount `name` in `namespace`, when it is in the input.
+    #[must_use]
+    pub fn service_account(
+        &self,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Option<&ServiceAccountFacts> {
+        self.service_accounts.get(&ObjectKey::new(namespace, name))
+    }
+
+    /// The role a `roleRef` names, when it is in the input. A RoleBinding's `Role` is looked up
+    /// in the binding's namespace.
+    #[must_use]
+    pub fn role(&self, cluster: bool, namespace: Option<&str>, name: &str) -> Option<&RoleFacts> {
+        let namespace = if cluster { None } else { namespace };
+        self.roles.get(&RoleKey {
+            cluster,
+            key: ObjectKey::new(namespace, name),
+        })
+    }
+}
+
+/// Inserts `value` unless an entry written earlier (by location) is already there.
+fn insert_first<K, V, M: MapLike<K, V>>(
+    map: &mut M,
+    key: K,
+    value: V,
+    location: impl Fn(&V) -> &Location,
+) {
+    match map.get_mut(&key) {
+        Some(existing) => {
+            let keep_new = {
+                let (old, new) = (location(existing), location(&value));
+                (new.file.path(), new.span.start) < (old.file.path(), old.span.start)
+            };
+            if keep_new {
+                *existing = value;
+            }
+        }
+        None => map.put(key, value),
+    }
+}
+
+/// The two map types the index uses, behind one insertion helper.
+trait MapLike<K, V> {
+    fn get_mut(&mut self, key: &K) -> Option<&mut V>;
+    fn put(&mut self, key: K, value: V);
+}
+
+impl<K: Eq + std::hash::Hash, V> MapLike<K, V> for HashMap<K, V> {
+    fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+        HashMap::get_mut(self, key)
+    }
+    fn put(&mut self, key: K, value: V) {
+        self.insert(key, value);
+    }
+}
+
+impl<K: Ord, V> MapLike<K, V> for BTreeMap<K, V> {
+    fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+        BTreeMap::get_mut(self, key)
+    }
+    fn put(&mut self, key: K, value: V) {
+        self.insert(key, value);
+    }
+}
+
+/// Where findings about a whole object point: its `kind` key, else the object.
+#[must_use]
+pub fn object_anchor(object: &Object<'_>) -> Span {
+    object
+        .node
+        .get("kind")
+        .map_or_else(|| object.node.span(), |kind| kind.anchor_span())
+}
+
+/// The `rules[*]` of a Role or ClusterRole, each a mapping.
+pub fn policy_rules<'a>(object: &Object<'a>) -> impl Iterator<Item = NodeRef<'a>> + 'a {
+    object
+        .node
+        .get("rules")
+        .into_iter()
+        .flat_map(NodeRef::items)
+        .filter(|rule| rule.is_mapping())
+}
+
+/// Whether a policy rule grants `*` verbs on `*` resources in `*` API groups.
+#[must_use]
+pub fn grants_everything(rule: NodeRef<'_>) -> bool {
+    let has_star = |field: &str| {
+        rule.get(field)
+            .into_iter()
+            .flat_map(NodeRef::items)
+            .any(|item| item.as_str() == Some("*"))
+    };
+    has_star("verbs") && has_star("resources") && has_star("apiGroups")
+}
+
+#[cfg(test)]
+mod tests {
+    use akslint_syntax::{Limits, yaml};
+
+    use super::*;
+
+    fn index(files: &[(&str, &str)]) -> ProjectIndex {
+        let mut merged = ProjectIndex::default();
+        for (path, text) in files.iter().rev() {
+            let file = SourceFile::new(*path, (*text).to_owned());
+            let parsed = yaml::parse(file.text(), &Limits::default());
+            let mut one = ProjectIndex::default();
+            one.collect(&file, &parsed, &WorkloadKinds::default());
+            merged.merge(one);
+        }
+        merged
+    }
+
+    #[test]
+    fn collects_namespaces_accounts_roles_policies_and_workloads() {
+        let project = index(&[
+            (
+                "a.yaml",
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n    pod-security.kubernetes.io/enforce-version: v1.30\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n  namespace: apps\n  annotations:\n    azure.workload.identity/client-id: 00000000-0000-0000-0000-000000000000\nautomountServiceAccountToken: false\n",
+            ),
+            (
+                "b.yaml",
+                "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: root\nrules:\n  - apiGroups: [apps]\n    resources: [deployments]\n    verbs: [get]\n  - apiGroups: ['*']\n    resources: ['*']\n    verbs: ['*']\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: apps\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: apps\n  labels:\n    azure.workload.identity/use: \"true\"\nspec:\n  serviceAccountName: web\n  containers: [{name: c}]\n",
+            ),
+        ]);
+        let namespace = project.namespace(Some("apps")).expect("namespace");
+        assert_eq!(namespace.enforce, Some(PssLevel::Baseline));
+        assert_eq!(namespace.enforce_version, Some(KubernetesVersion::new(30)));
+        let account = project
+            .service_account(Some("apps"), "web")
+            .expect("service account");
+        assert_eq!(account.automount_token, Some(false));
+        assert!(account.workload_identity_client_id);
+        assert!(
+            project
+                .role(true, Some("x"), "root")
+                .expect("role")
+                .grants_everything
+        );
+        assert!(
+            project
+                .network_policy_namespaces
+                .contains_key(&Some("apps".to_owned()))
+        );
+        let usage = &project.service_account_users[&ObjectKey::new(Some("apps"), "web")];
+        assert!(usage.with_workload_identity && !usage.without_workload_identity);
+        assert_eq!(
+            project.workload_namespaces[&Some("apps".to_owned())].description,
+            "Pod `p`"
+        );
+    }
+
+    #[test]
+    fn merging_keeps_the_first_written_object_whatever_the_order() {
+        let first = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: s\nautomountServiceAccountToken: false\n";
+        let second = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: s\n";
+        for files in [
+            [("a.yaml", first), ("b.yaml", second)],
+            [("b.yaml", second), ("a.yaml", first)],
+        ] {
+            let project = index(&files);
+            let account = project.service_account(None, "s").expect("account");
+            assert_eq!(account.automount_token, Some(false));
+            assert_eq!(account.location.file.path(), std::path::Path::new("a.yaml"));
+        }
+    }
+}

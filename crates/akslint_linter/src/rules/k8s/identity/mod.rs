@@ -1,0 +1,6 @@
+//! Identity and secrets (K8S4xx).
+
+use crate::Rule;
+
+/// This category's rules, ordered by code.
+pub(crate) static RULES: &[&dyn Rule] = &[];

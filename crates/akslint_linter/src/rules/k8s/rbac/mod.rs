@@ -1,0 +1,6 @@
+//! Kubernetes RBAC (K8S5xx).
+
+use crate::Rule;
+
+/// This category's rules, ordered by code.
+pub(crate) static RULES: &[&dyn Rule] = &[];
