@@ -44,6 +44,7 @@ fn scope_text(scope: Scope) -> String {
             "every object with a pod template (Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, ReplicationController, PodTemplate and configured custom kinds)".to_owned()
         }
         Scope::Kinds(kinds) => kinds.join(", "),
+        Scope::Objects => "every Kubernetes object".to_owned(),
         Scope::Project => "all objects of the run together (project-wide)".to_owned(),
         Scope::Engine => "every file akslint reads".to_owned(),
     }

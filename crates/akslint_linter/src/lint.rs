@@ -20,6 +20,7 @@ pub struct Linter {
     settings: LintSettings,
     workload_rules: Vec<&'static dyn Rule>,
     rules_by_kind: HashMap<&'static str, Vec<&'static dyn Rule>>,
+    object_rules: Vec<&'static dyn Rule>,
     project_rules: Vec<&'static dyn Rule>,
 }
 
@@ -43,6 +44,7 @@ impl Linter {
     pub fn new(settings: LintSettings) -> Self {
         let mut workload_rules = Vec::new();
         let mut rules_by_kind: HashMap<&'static str, Vec<&'static dyn Rule>> = HashMap::new();
+        let mut object_rules = Vec::new();
         let mut project_rules = Vec::new();
         for (index, &rule) in all_rules().iter().enumerate() {
             if !settings.rules.is_enabled_index(index) {
@@ -55,6 +57,7 @@ impl Linter {
                         rules_by_kind.entry(kind).or_default().push(rule);
                     }
                 }
+                Scope::Objects => object_rules.push(rule),
                 Scope::Project => project_rules.push(rule),
                 Scope::Engine => {}
             }
@@ -63,6 +66,7 @@ impl Linter {
             settings,
             workload_rules,
             rules_by_kind,
+            object_rules,
             project_rules,
         }
     }
@@ -174,7 +178,7 @@ impl Linter {
             .kind
             .and_then(|kind| self.rules_by_kind.get(kind))
             .map_or(&[][..], Vec::as_slice);
-        for rule in kind_rules {
+        for rule in kind_rules.iter().chain(&self.object_rules) {
             let mut cx = self.context(file, project, *rule, object, diagnostics);
             rule.check_object(object, &mut cx);
         }

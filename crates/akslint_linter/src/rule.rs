@@ -50,6 +50,8 @@ pub enum Scope {
     Workloads,
     /// Objects of these kinds, through [`Rule::check_object`].
     Kinds(&'static [&'static str]),
+    /// Every object, whatever its kind, through [`Rule::check_object`].
+    Objects,
     /// Facts about the whole run, through [`Rule::check_project`], once after every file.
     Project,
     /// Raised by the engine itself (syntax errors, limits); never called.
@@ -115,7 +117,8 @@ pub trait Rule: RuleMetadata + Send + Sync {
     /// Called for every workload when the scope is [`Scope::Workloads`].
     fn check_workload(&self, _workload: &Workload<'_>, _cx: &mut Context<'_>) {}
 
-    /// Called for every object of a matching kind when the scope is [`Scope::Kinds`].
+    /// Called for every object of a matching kind when the scope is [`Scope::Kinds`], and for
+    /// every object when it is [`Scope::Objects`].
     fn check_object(&self, _object: &Object<'_>, _cx: &mut Context<'_>) {}
 
     /// Called once per run, after every file, when the scope is [`Scope::Project`].

@@ -25,14 +25,18 @@ fn stream(labels: &str) -> String {
 
 #[test]
 fn baseline_namespaces_skip_restricted_controls() {
-    let found = codes(&stream("    pod-security.kubernetes.io/enforce: baseline\n"));
+    let found = codes(&stream(
+        "    pod-security.kubernetes.io/enforce: baseline\n",
+    ));
     assert!(found.contains(&"K8S107".to_owned()), "{found:?}");
     assert!(!found.contains(&"K8S102".to_owned()), "{found:?}");
 }
 
 #[test]
 fn privileged_namespaces_skip_every_control() {
-    let found = codes(&stream("    pod-security.kubernetes.io/enforce: privileged\n"));
+    let found = codes(&stream(
+        "    pod-security.kubernetes.io/enforce: privileged\n",
+    ));
     assert!(!found.iter().any(|c| c.starts_with("K8S1")), "{found:?}");
 }
 
