@@ -3,7 +3,10 @@ use std::path::PathBuf;
 
 use akslint_diagnostics::render::{FullOptions, concise, full, json};
 use akslint_diagnostics::{Diagnostic, Severity};
-use akslint_linter::{KubernetesVersion, LintSettings, Linter, RuleSelection, Selector};
+use akslint_linter::{
+    KubernetesVersion, LintSettings, Linter, RuleOptions, RuleSelection, Selector,
+};
+use akslint_model::k8s::{CustomWorkloadKind, WorkloadKinds};
 use akslint_workspace::{discover, lint_candidates, lint_text};
 use clap::{Args, ValueEnum};
 
@@ -24,7 +27,8 @@ pub enum OutputFormat {
 pub struct CheckArgs {
     /// Files or directories to lint; `-` reads stdin. Defaults to the current directory.
     paths: Vec<PathBuf>,
-    /// Rules to run: codes, code prefixes, names, categories or profiles (`recommended`, `all`).
+    /// Rules to run: codes, code prefixes, names, categories or profiles (`recommended`,
+    /// `pss-baseline`, `pss-restricted`, `all`).
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     select: Vec<String>,
     /// Rules to skip, in the same forms as `--select`.
@@ -39,6 +43,33 @@ pub struct CheckArgs {
     /// Target Kubernetes version for version-gated checks, e.g. `1.30`.
     #[arg(long, value_name = "VERSION")]
     kubernetes_version: Option<String>,
+    /// Registries images may come from (K8S203), as globs; repeat for several. Replaces the
+    /// default `*.azurecr.io`, `mcr.microsoft.com`.
+    #[arg(long = "allowed-registry", value_name = "GLOB")]
+    allowed_registries: Vec<String>,
+    /// An extra kind that carries a pod spec, and where: `Kind[.group]=dotted.path.to.podspec`,
+    /// e.g. `ScaledJob.keda.sh=spec.jobTargetRef.template.spec`; repeat for several.
+    #[arg(long = "workload-kind", value_name = "KIND=PATH")]
+    workload_kinds: Vec<String>,
+}
+
+/// Parses `Kind[.group]=path`.
+fn custom_workload_kind(text: &str) -> Result<CustomWorkloadKind, String> {
+    let invalid = || format!("`{text}` is not `Kind[.group]=path.to.pod.spec`");
+    let (kind, path) = text.split_once('=').ok_or_else(invalid)?;
+    let (kind, group) = match kind.trim().split_once('.') {
+        Some((kind, group)) => (kind, Some(group.to_owned())),
+        None => (kind.trim(), None),
+    };
+    let path = path.trim();
+    if kind.is_empty() || path.is_empty() || path.split('.').any(str::is_empty) {
+        return Err(invalid());
+    }
+    Ok(CustomWorkloadKind {
+        group,
+        kind: kind.to_owned(),
+        pod_spec_path: path.to_owned(),
+    })
 }
 
 fn selectors(words: &[String]) -> Result<Vec<Selector>, String> {
@@ -60,9 +91,24 @@ fn settings(args: &CheckArgs) -> Result<LintSettings, String> {
             .ok_or_else(|| format!("`{text}` is not a Kubernetes version like `1.30`"))?,
         None => KubernetesVersion::default(),
     };
+    let mut options = RuleOptions::default();
+    if !args.allowed_registries.is_empty() {
+        options
+            .allowed_registries
+            .clone_from(&args.allowed_registries);
+    }
+    let workload_kinds = WorkloadKinds {
+        custom: args
+            .workload_kinds
+            .iter()
+            .map(|text| custom_workload_kind(text))
+            .collect::<Result<_, _>>()?,
+    };
     Ok(LintSettings {
         rules: RuleSelection::new(&select, &ignore),
         kubernetes_version,
+        workload_kinds,
+        options,
         ..LintSettings::default()
     })
 }

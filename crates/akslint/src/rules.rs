@@ -12,8 +12,18 @@ struct RuleRow {
     category: &'static str,
     severity: &'static str,
     default_enabled: bool,
+    /// The Pod Security Standards level of the control, for K8S1xx rules.
+    pss_level: Option<&'static str>,
     summary: String,
     url: String,
+    /// Equivalent checks elsewhere: `{source: id}` pairs.
+    references: Vec<Reference>,
+}
+
+#[derive(Serialize)]
+struct Reference {
+    source: &'static str,
+    id: &'static str,
 }
 
 /// `akslint rules`.
@@ -28,8 +38,17 @@ pub fn list(json: bool) -> u8 {
                 category: meta.category.as_str(),
                 severity: meta.severity.as_str(),
                 default_enabled: meta.default_enabled,
+                pss_level: meta.pss.map(|level| level.as_str()),
                 summary: meta.summary(),
                 url: akslint_diagnostics::rule_url(meta.code),
+                references: meta
+                    .references
+                    .iter()
+                    .map(|r| Reference {
+                        source: r.source,
+                        id: r.id,
+                    })
+                    .collect(),
             }
         })
         .collect();

@@ -242,3 +242,76 @@ fn invalid_utf8_is_a_syntax_error_and_the_good_file_beside_it_is_linted() {
     assert!(found.contains(&"AKL001".to_owned()), "{found:?}");
     assert!(found.contains(&"K8S108".to_owned()), "{found:?}");
 }
+
+#[test]
+fn custom_workload_kinds_get_the_pod_rules() {
+    let scaled_job = "apiVersion: keda.sh/v1alpha1
+kind: ScaledJob
+metadata:
+  name: worker
+spec:
+  jobTargetRef:
+    template:
+      spec:
+        containers:
+          - name: worker
+            image: worker
+            securityContext:
+              privileged: true
+";
+    let args = [
+        "check",
+        "-",
+        "--select",
+        "K8S101",
+        "--output-format",
+        "json",
+    ];
+    let without = akslint(&args, Some(scaled_job));
+    assert_eq!(without.status.code(), Some(0));
+    let mut with_kind = args.to_vec();
+    with_kind.extend([
+        "--workload-kind",
+        "ScaledJob.keda.sh=spec.jobTargetRef.template.spec",
+    ]);
+    let with = akslint(&with_kind, Some(scaled_job));
+    assert_eq!(codes(&with), ["K8S101"]);
+    let mut invalid = args.to_vec();
+    invalid.extend(["--workload-kind", "ScaledJob"]);
+    assert_eq!(akslint(&invalid, Some(scaled_job)).status.code(), Some(2));
+}
+
+#[test]
+fn a_namespace_in_another_file_sets_the_level_of_its_workloads() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("namespace.yaml"),
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: legacy\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n",
+    )
+    .expect("written");
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: legacy\nspec:\n  containers:\n    - name: web\n      image: web\n";
+    std::fs::write(dir.path().join("pod.yaml"), pod).expect("written");
+    let path = dir.path().to_string_lossy().into_owned();
+    let args = [
+        "check",
+        &path,
+        "--select",
+        "K8S102",
+        "--output-format",
+        "json",
+    ];
+    assert_eq!(akslint(&args, None).status.code(), Some(0));
+    // The same pod alone is held to the restricted level.
+    let alone = akslint(
+        &[
+            "check",
+            "-",
+            "--select",
+            "K8S102",
+            "--output-format",
+            "json",
+        ],
+        Some(pod),
+    );
+    assert_eq!(codes(&alone), ["K8S102"]);
+}

@@ -69,6 +69,19 @@ pub fn rule_page(meta: &RuleMeta) -> String {
     };
     let _ = writeln!(out, "| Enabled by default | {on} |");
     let _ = writeln!(out, "| Applies to | {} |", scope_text(meta.scope));
+    if let Some(level) = meta.pss {
+        let _ = writeln!(
+            out,
+            "| Pod Security Standards | {} control (profiles `pss-{}`{}) |",
+            level.as_str(),
+            level.as_str(),
+            if level == crate::PssLevel::Baseline {
+                ", `pss-restricted`"
+            } else {
+                ""
+            }
+        );
+    }
     out.push('\n');
     out.push_str(&markdown(meta.docs));
     if !meta.references.is_empty() {

@@ -36,6 +36,10 @@ impl WorkloadKinds {
             | ("extensions", "DaemonSet")
             | ("batch", "Job") => Some("spec.template.spec"),
             ("batch", "CronJob") => Some("spec.jobTemplate.spec.template.spec"),
+            // Widely used CRDs whose pod template sits where a Deployment's does.
+            ("argoproj.io", "Rollout") | ("apps.openshift.io", "DeploymentConfig") => {
+                Some("spec.template.spec")
+            }
             _ => None,
         };
         builtin.or_else(|| {
