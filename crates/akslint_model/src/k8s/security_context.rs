@@ -344,15 +344,15 @@ spec:
 
     #[test]
     fn custom_workload_kinds_from_configuration() {
-        let text = "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nspec:\n  template:\n    spec:\n      containers: [{name: c}]\n";
+        let text = "apiVersion: keda.sh/v1alpha1\nkind: ScaledJob\nspec:\n  jobTargetRef:\n    template:\n      spec:\n        containers: [{name: c}]\n";
         let file = yaml::parse(text, &Limits::default());
         let objects = objects(&file);
         assert!(WorkloadKinds::default().workload(objects[0]).is_none());
         let kinds = WorkloadKinds {
             custom: vec![crate::k8s::CustomWorkloadKind {
-                group: Some("argoproj.io".into()),
-                kind: "Rollout".into(),
-                pod_spec_path: "spec.template.spec".into(),
+                group: Some("keda.sh".into()),
+                kind: "ScaledJob".into(),
+                pod_spec_path: "spec.jobTargetRef.template.spec".into(),
             }],
         };
         assert!(kinds.workload(objects[0]).is_some());
