@@ -37,7 +37,8 @@ impl WorkloadKinds {
             | ("batch", "Job") => Some("spec.template.spec"),
             ("batch", "CronJob") => Some("spec.jobTemplate.spec.template.spec"),
             // Widely used CRDs whose pod template sits where a Deployment's does.
-            ("argoproj.io", "Rollout") | ("apps.openshift.io", "DeploymentConfig") => {
+            // (OpenShift 3 served DeploymentConfig from the core `v1`.)
+            ("argoproj.io", "Rollout") | ("apps.openshift.io" | "", "DeploymentConfig") => {
                 Some("spec.template.spec")
             }
             _ => None,
