@@ -51,6 +51,9 @@ pub struct CheckArgs {
     /// e.g. `ScaledJob.keda.sh=spec.jobTargetRef.template.spec`; repeat for several.
     #[arg(long = "workload-kind", value_name = "KIND=PATH")]
     workload_kinds: Vec<String>,
+    /// Ignore suppression comments and `ignore.akslint.io/` annotations (to audit what they hide).
+    #[arg(long)]
+    no_suppressions: bool,
 }
 
 /// Parses `Kind[.group]=path`.
@@ -109,6 +112,7 @@ fn settings(args: &CheckArgs) -> Result<LintSettings, String> {
         kubernetes_version,
         workload_kinds,
         options,
+        ignore_suppressions: args.no_suppressions,
         ..LintSettings::default()
     })
 }

@@ -315,3 +315,35 @@ fn a_namespace_in_another_file_sets_the_level_of_its_workloads() {
     );
     assert_eq!(codes(&alone), ["K8S102"]);
 }
+
+#[test]
+fn suppressions_hide_findings_and_no_suppressions_audits_them() {
+    let pod = "apiVersion: v1
+kind: Pod
+metadata:
+  name: agent
+spec:
+  hostNetwork: true # akslint: ignore[host-network] the node agent needs it
+  containers:
+    - name: agent
+      image: agent
+";
+    let args = [
+        "check",
+        "-",
+        "--select",
+        "K8S107",
+        "--output-format",
+        "json",
+    ];
+    let quiet = akslint(&args, Some(pod));
+    assert_eq!(
+        quiet.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&quiet.stdout)
+    );
+    let mut audit = args.to_vec();
+    audit.push("--no-suppressions");
+    assert_eq!(codes(&akslint(&audit, Some(pod))), ["K8S107"]);
+}

@@ -15,6 +15,7 @@ mod rule;
 pub mod rules;
 mod selection;
 mod settings;
+pub mod suppression;
 
 pub use context::{Context, ProjectContext};
 pub use format::FileFormat;

@@ -9,6 +9,7 @@ use akslint_text::SourceFile;
 use crate::context::{ProjectContext, new_diagnostic};
 use crate::project::ProjectIndex;
 use crate::rules::akl::{InputLimitExceeded, InvalidSyntax};
+use crate::suppression::Suppressions;
 use crate::{Context, FileFormat, LintSettings, Rule, RuleMetadata, Scope, all_rules};
 
 /// Lints sources with one set of settings; build it once per run and share it between threads.
@@ -85,8 +86,21 @@ impl Linter {
         let project = self.index(&source);
         let mut diagnostics = self.lint_parsed(&source, &project);
         diagnostics.extend(self.lint_project(&project));
-        finish(&mut diagnostics);
+        self.apply_suppressions(&source, &mut diagnostics);
         diagnostics
+    }
+
+    /// Drops the findings of `source` that its suppression comments and annotations silence,
+    /// and reports unknown and unused suppressions (step four, once every finding of the file,
+    /// including project-wide ones, is known). Leaves the diagnostics sorted.
+    pub fn apply_suppressions(&self, source: &ParsedSource<'_>, diagnostics: &mut Vec<Diagnostic>) {
+        if !self.settings.ignore_suppressions
+            && let Some(parsed) = &source.parsed
+        {
+            let mut suppressions = Suppressions::collect(source.file, parsed);
+            suppressions.apply(source.file, diagnostics, &self.settings.rules);
+        }
+        finish(diagnostics);
     }
 
     /// Parses a source (step one).

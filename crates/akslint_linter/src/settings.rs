@@ -118,4 +118,6 @@ pub struct LintSettings {
     pub limits: Limits,
     /// Rule options.
     pub options: RuleOptions,
+    /// Whether suppression comments and annotations are honoured (`--no-suppressions` audits).
+    pub ignore_suppressions: bool,
 }

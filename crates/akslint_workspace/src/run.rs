@@ -1,4 +1,5 @@
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -70,12 +71,27 @@ pub fn lint_candidates(candidates: &[Candidate], linter: &Linter) -> Report {
             a
         },
     );
-    let per_file: Vec<Vec<Diagnostic>> = parsed
+    let mut per_file: Vec<Vec<Diagnostic>> = parsed
         .par_iter()
         .map(|source| linter.lint_parsed(source, &project))
         .collect();
+    // Project-wide findings go to the file they point into, so its suppressions apply to them.
+    let file_index: HashMap<&Path, usize> = parsed
+        .iter()
+        .enumerate()
+        .map(|(index, source)| (source.file().path(), index))
+        .collect();
+    for diagnostic in linter.lint_project(&project) {
+        match file_index.get(diagnostic.file.path()) {
+            Some(&index) => per_file[index].push(diagnostic),
+            None => report.diagnostics.push(diagnostic),
+        }
+    }
+    per_file
+        .par_iter_mut()
+        .zip(parsed.par_iter())
+        .for_each(|(diagnostics, source)| linter.apply_suppressions(source, diagnostics));
     report.diagnostics.extend(per_file.into_iter().flatten());
-    report.diagnostics.extend(linter.lint_project(&project));
     report.diagnostics.sort_by(Diagnostic::output_order);
     report
 }
