@@ -3,11 +3,8 @@ use std::path::PathBuf;
 
 use akslint_diagnostics::render::{FullOptions, concise, full, json};
 use akslint_diagnostics::{Diagnostic, Severity};
-use akslint_linter::{
-    KubernetesVersion, LintSettings, Linter, RuleOptions, RuleSelection, Selector,
-};
-use akslint_model::k8s::{CustomWorkloadKind, WorkloadKinds};
-use akslint_workspace::{discover, lint_candidates, lint_text};
+use akslint_model::k8s::CustomWorkloadKind;
+use akslint_workspace::{Configurations, Overrides, discover, lint_candidates, lint_text};
 use clap::{Args, ValueEnum};
 
 use crate::exit;
@@ -31,6 +28,9 @@ pub struct CheckArgs {
     /// `pss-baseline`, `pss-restricted`, `all`).
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     select: Vec<String>,
+    /// Rules to add to the selection (of the configuration file or the default).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    extend_select: Vec<String>,
     /// Rules to skip, in the same forms as `--select`.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     ignore: Vec<String>,
@@ -51,6 +51,9 @@ pub struct CheckArgs {
     /// e.g. `ScaledJob.keda.sh=spec.jobTargetRef.template.spec`; repeat for several.
     #[arg(long = "workload-kind", value_name = "KIND=PATH")]
     workload_kinds: Vec<String>,
+    /// Use this configuration file for every file, instead of the closest `akslint.toml`.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Ignore suppression comments and `ignore.akslint.io/` annotations (to audit what they hide).
     #[arg(long)]
     no_suppressions: bool,
@@ -75,58 +78,33 @@ fn custom_workload_kind(text: &str) -> Result<CustomWorkloadKind, String> {
     })
 }
 
-fn selectors(words: &[String]) -> Result<Vec<Selector>, String> {
-    words
+fn configurations(args: &CheckArgs) -> Result<Configurations, String> {
+    let workload_kinds = args
+        .workload_kinds
         .iter()
-        .filter(|w| !w.trim().is_empty())
-        .map(|w| Selector::parse(w).map_err(|e| e.to_string()))
-        .collect()
-}
-
-fn settings(args: &CheckArgs) -> Result<LintSettings, String> {
-    let mut select = selectors(&args.select)?;
-    if select.is_empty() {
-        select = selectors(&["recommended".to_owned()])?;
-    }
-    let ignore = selectors(&args.ignore)?;
-    let kubernetes_version = match &args.kubernetes_version {
-        Some(text) => KubernetesVersion::parse(text)
-            .ok_or_else(|| format!("`{text}` is not a Kubernetes version like `1.30`"))?,
-        None => KubernetesVersion::default(),
-    };
-    let mut options = RuleOptions::default();
-    if !args.allowed_registries.is_empty() {
-        options
-            .allowed_registries
-            .clone_from(&args.allowed_registries);
-    }
-    let workload_kinds = WorkloadKinds {
-        custom: args
-            .workload_kinds
-            .iter()
-            .map(|text| custom_workload_kind(text))
-            .collect::<Result<_, _>>()?,
-    };
-    Ok(LintSettings {
-        rules: RuleSelection::new(&select, &ignore),
-        kubernetes_version,
+        .map(|text| custom_workload_kind(text))
+        .collect::<Result<_, _>>()?;
+    let overrides = Overrides {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+        kubernetes_version: args.kubernetes_version.clone(),
+        allowed_registries: args.allowed_registries.clone(),
         workload_kinds,
-        options,
         ignore_suppressions: args.no_suppressions,
-        ..LintSettings::default()
-    })
+    };
+    Configurations::new(args.config.as_deref(), overrides).map_err(|e| e.to_string())
 }
 
 /// `akslint check`.
 pub fn run(args: &CheckArgs) -> u8 {
-    let settings = match settings(args) {
-        Ok(settings) => settings,
+    let configurations = match configurations(args) {
+        Ok(configurations) => configurations,
         Err(message) => {
             eprintln!("akslint: {message}");
             return exit::ERROR;
         }
     };
-    let linter = Linter::new(settings);
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -147,13 +125,25 @@ pub fn run(args: &CheckArgs) -> u8 {
             .stdin_filename
             .clone()
             .unwrap_or_else(|| PathBuf::from("-"));
-        diagnostics.extend(lint_text(&name, text, &linter));
+        match lint_text(&name, text, &configurations) {
+            Ok(found) => diagnostics.extend(found),
+            Err(error) => {
+                eprintln!("akslint: {error}");
+                return exit::ERROR;
+            }
+        }
         files_checked += 1;
     }
     if !files.is_empty() {
         match discover(&files) {
             Ok(candidates) => {
-                let report = lint_candidates(&candidates, &linter);
+                let report = match lint_candidates(&candidates, &configurations) {
+                    Ok(report) => report,
+                    Err(error) => {
+                        eprintln!("akslint: {error}");
+                        return exit::ERROR;
+                    }
+                };
                 files_checked += report.files_checked;
                 for (path, error) in &report.io_errors {
                     eprintln!("akslint: cannot read {path}: {error}");

@@ -347,3 +347,91 @@ spec:
     audit.push("--no-suppressions");
     assert_eq!(codes(&akslint(&audit, Some(pod))), ["K8S107"]);
 }
+
+const PRIVILEGED: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  hostPID: true\n  containers:\n    - name: web\n      image: web\n      securityContext:\n        privileged: true\n";
+
+#[test]
+fn the_closest_configuration_governs_each_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("apps/legacy")).expect("dirs");
+    std::fs::create_dir_all(root.join("vendor")).expect("dirs");
+    std::fs::write(
+        root.join("akslint.toml"),
+        "exclude = [\"vendor/**\"]\n[lint]\nselect = [\"K8S101\", \"K8S108\"]\n[lint.per-file-ignores]\n\"apps/test-*.yaml\" = [\"host-pid\"]\n",
+    )
+    .expect("written");
+    std::fs::write(
+        root.join("apps/legacy/.akslint.toml"),
+        "[lint]\nselect = [\"K8S108\"]\n",
+    )
+    .expect("written");
+    for path in [
+        "apps/web.yaml",
+        "apps/test-web.yaml",
+        "apps/legacy/web.yaml",
+        "vendor/web.yaml",
+    ] {
+        std::fs::write(root.join(path), PRIVILEGED).expect("written");
+    }
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", ".", "--output-format", "json"];
+        args.extend(extra);
+        let output = Command::new(env!("CARGO_BIN_EXE_akslint"))
+            .args(&args)
+            .current_dir(root)
+            .output()
+            .expect("runs");
+        let mut found: Vec<String> = json(&output)
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["path"].as_str().unwrap_or_default(),
+                    f["code"].as_str().unwrap_or_default()
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    assert_eq!(
+        run(&[]),
+        [
+            "./apps/legacy/web.yaml K8S108",
+            "./apps/test-web.yaml K8S101",
+            "./apps/web.yaml K8S101",
+            "./apps/web.yaml K8S108",
+        ]
+    );
+    // --config applies one file everywhere; --ignore adds to it.
+    std::fs::write(root.join("other.toml"), "[lint]\nselect = [\"K8S1\"]\n").expect("written");
+    let everywhere = run(&["--config", "other.toml", "--ignore", "K8S102,K8S103"]);
+    assert!(
+        everywhere.contains(&"./vendor/web.yaml K8S101".to_owned()),
+        "{everywhere:?}"
+    );
+    assert!(
+        everywhere.contains(&"./apps/legacy/web.yaml K8S101".to_owned()),
+        "{everywhere:?}"
+    );
+    assert!(
+        !everywhere.iter().any(|f| f.ends_with("K8S102")),
+        "{everywhere:?}"
+    );
+}
+
+#[test]
+fn an_invalid_configuration_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("akslint.toml"), "[lint]\nselct = []\n").expect("written");
+    std::fs::write(dir.path().join("pod.yaml"), PRIVILEGED).expect("written");
+    let output = Command::new(env!("CARGO_BIN_EXE_akslint"))
+        .args(["check", "."])
+        .current_dir(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("akslint.toml: line 2"), "{stderr}");
+}

@@ -2,10 +2,13 @@
 //!
 //! Directories are walked with `.gitignore` semantics; YAML, JSON and Bicep files are picked by
 //! extension and JSON files by content (only Kubernetes objects and ARM templates are akslint's
-//! business). Paths named explicitly are always linted.
+//! business). Paths named explicitly are always linted. Each file is linted with the settings of
+//! the closest `akslint.toml` above it (see [`config`]).
 
+pub mod config;
 mod discover;
 mod run;
 
+pub use config::{ConfigError, Configurations, Overrides};
 pub use discover::{Candidate, DiscoveryError, discover};
 pub use run::{Report, lint_candidates, lint_text};

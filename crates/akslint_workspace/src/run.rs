@@ -6,11 +6,12 @@ use std::sync::Arc;
 use akslint_diagnostics::{Diagnostic, rule_url};
 use akslint_linter::project::ProjectIndex;
 use akslint_linter::rules::akl::{InputLimitExceeded, InvalidSyntax};
-use akslint_linter::{FileFormat, Linter, RuleMetadata};
+use akslint_linter::{FileFormat, RuleMetadata};
 use akslint_text::{SourceFile, Span};
 use rayon::prelude::*;
 
 use crate::Candidate;
+use crate::config::{ConfigError, Configurations, ConfiguredLinter};
 
 /// Files larger than this are reported, not parsed.
 const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
@@ -37,19 +38,36 @@ enum Outcome {
     Unreadable(String, String),
 }
 
-/// Reads the candidates, then lints them in parallel in three steps (parse, index the
-/// project-wide facts, lint), so that rules can see objects from every file of the run.
-#[must_use]
-pub fn lint_candidates(candidates: &[Candidate], linter: &Linter) -> Report {
-    let outcomes: Vec<Outcome> = candidates.par_iter().map(read_candidate).collect();
+/// Reads the candidates, then lints them in parallel in steps (parse, index the project-wide
+/// facts, lint, project-wide rules, suppressions), so that rules can see objects from every file
+/// of the run. Each file is linted with the settings of the configuration that governs it.
+///
+/// # Errors
+/// When a configuration file that governs some candidate is invalid.
+pub fn lint_candidates(
+    candidates: &[Candidate],
+    configurations: &Configurations,
+) -> Result<Report, ConfigError> {
+    let mut governed = Vec::with_capacity(candidates.len());
+    for candidate in candidates {
+        let configured = configurations.for_path(&candidate.path)?;
+        if !candidate.explicit && configured.excludes(&candidate.path) {
+            continue;
+        }
+        governed.push((candidate, configured));
+    }
+    let outcomes: Vec<Outcome> = governed
+        .par_iter()
+        .map(|(candidate, _)| read_candidate(candidate))
+        .collect();
     let mut report = Report::default();
     let mut sources = Vec::new();
-    for outcome in outcomes {
+    for (outcome, (_, configured)) in outcomes.into_iter().zip(&governed) {
         match outcome {
             Outcome::Read(file, format, bytes) => {
                 report.files_checked += 1;
                 report.bytes_read += bytes;
-                sources.push((file, format));
+                sources.push((file, format, Arc::clone(configured)));
             }
             Outcome::Reported(diagnostic, bytes) => {
                 report.files_checked += 1;
@@ -62,38 +80,64 @@ pub fn lint_candidates(candidates: &[Candidate], linter: &Linter) -> Report {
     }
     let parsed: Vec<_> = sources
         .par_iter()
-        .map(|(file, format)| linter.parse(file, *format))
+        .map(|(file, format, configured)| configured.linter.parse(file, *format))
         .collect();
-    let project = parsed.par_iter().map(|source| linter.index(source)).reduce(
-        ProjectIndex::default,
-        |mut a, b| {
+    let project = parsed
+        .par_iter()
+        .zip(sources.par_iter())
+        .map(|(source, (_, _, configured))| configured.linter.index(source))
+        .reduce(ProjectIndex::default, |mut a, b| {
             a.merge(b);
             a
-        },
-    );
+        });
     let mut per_file: Vec<Vec<Diagnostic>> = parsed
         .par_iter()
-        .map(|source| linter.lint_parsed(source, &project))
+        .zip(sources.par_iter())
+        .map(|(source, (_, _, configured))| configured.linter.lint_parsed(source, &project))
         .collect();
-    // Project-wide findings go to the file they point into, so its suppressions apply to them.
-    let file_index: HashMap<&Path, usize> = parsed
-        .iter()
-        .enumerate()
-        .map(|(index, source)| (source.file().path(), index))
-        .collect();
-    for diagnostic in linter.lint_project(&project) {
-        match file_index.get(diagnostic.file.path()) {
-            Some(&index) => per_file[index].push(diagnostic),
-            None => report.diagnostics.push(diagnostic),
-        }
-    }
+    route_project_findings(&sources, &project, &mut per_file, &mut report);
     per_file
         .par_iter_mut()
-        .zip(parsed.par_iter())
-        .for_each(|(diagnostics, source)| linter.apply_suppressions(source, diagnostics));
+        .zip(parsed.par_iter().zip(sources.par_iter()))
+        .for_each(|(diagnostics, (source, (file, _, configured)))| {
+            configured.linter.apply_suppressions(source, diagnostics);
+            diagnostics.retain(|d| !configured.ignores(file.path(), &d.code));
+        });
     report.diagnostics.extend(per_file.into_iter().flatten());
     report.diagnostics.sort_by(Diagnostic::output_order);
-    report
+    Ok(report)
+}
+
+/// Runs the project-wide rules once per configuration and gives each finding to the file it
+/// points into, when that file is governed by the same configuration.
+fn route_project_findings(
+    sources: &[(Arc<SourceFile>, FileFormat, Arc<ConfiguredLinter>)],
+    project: &ProjectIndex,
+    per_file: &mut [Vec<Diagnostic>],
+    report: &mut Report,
+) {
+    let file_index: HashMap<&Path, usize> = sources
+        .iter()
+        .enumerate()
+        .map(|(index, (file, _, _))| (file.path(), index))
+        .collect();
+    let mut linters: Vec<&Arc<ConfiguredLinter>> = Vec::new();
+    for (_, _, configured) in sources {
+        if !linters.iter().any(|l| Arc::ptr_eq(l, configured)) {
+            linters.push(configured);
+        }
+    }
+    for configured in linters {
+        for diagnostic in configured.linter.lint_project(project) {
+            match file_index.get(diagnostic.file.path()) {
+                Some(&index) if Arc::ptr_eq(&sources[index].2, configured) => {
+                    per_file[index].push(diagnostic);
+                }
+                Some(_) => {}
+                None => report.diagnostics.push(diagnostic),
+            }
+        }
+    }
 }
 
 fn read_candidate(candidate: &Candidate) -> Outcome {
@@ -137,12 +181,22 @@ fn read_candidate(candidate: &Candidate) -> Outcome {
     Outcome::Read(SourceFile::new(path, text), format, length)
 }
 
-/// Lints text that does not come from a file on disk (stdin, an editor buffer).
-#[must_use]
-pub fn lint_text(path: &Path, text: String, linter: &Linter) -> Vec<Diagnostic> {
+/// Lints text that does not come from a file on disk (stdin, an editor buffer), with the
+/// configuration that governs `path`.
+///
+/// # Errors
+/// When that configuration is invalid.
+pub fn lint_text(
+    path: &Path,
+    text: String,
+    configurations: &Configurations,
+) -> Result<Vec<Diagnostic>, ConfigError> {
+    let configured = configurations.for_path(path)?;
     let format = FileFormat::from_path(path).unwrap_or_else(|| FileFormat::sniff(&text));
     let file = SourceFile::new(path, text);
-    linter.lint(&file, format)
+    let mut diagnostics = configured.linter.lint(&file, format);
+    diagnostics.retain(|d| !configured.ignores(path, &d.code));
+    Ok(diagnostics)
 }
 
 fn engine_diagnostic(

@@ -1,0 +1,530 @@
+//! `akslint.toml` (or `.akslint.toml`): found per file, the closest one up the directory tree
+//! wins (no merging, as in ruff), unless `--config` names one for every file.
+//!
+//! ```toml
+//! exclude = ["vendor/**"]          # walked files to skip (globs relative to this file)
+//! kubernetes-version = "1.30"
+//!
+//! [lint]
+//! select = ["recommended"]          # replaces the default selection
+//! extend-select = ["K8S302"]      # adds to it
+//! ignore = ["K8S203"]
+//!
+//! [lint.per-file-ignores]
+//! "tests/**" = ["K8S1"]
+//!
+//! [lint.options]
+//! allowed-registries = ["*.azurecr.io", "ghcr.io/contoso"]
+//!
+//! [[workload-kinds]]
+//! kind = "ScaledJob"
+//! group = "keda.sh"
+//! pod-spec-path = "spec.jobTargetRef.template.spec"
+//! ```
+//!
+//! Command-line options win over the file: `--select` replaces its `select`, `--ignore` and
+//! `--extend-select` add to it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use akslint_linter::{
+    KubernetesVersion, LintSettings, Linter, RuleOptions, RuleSelection, Selector,
+};
+use akslint_model::k8s::{CustomWorkloadKind, WorkloadKinds};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+/// The names a configuration file may have, in the order they are looked for.
+pub const CONFIG_FILE_NAMES: [&str; 2] = ["akslint.toml", ".akslint.toml"];
+
+/// The contents of a configuration file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Globs of walked files to skip, relative to the configuration file.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Target Kubernetes version for version-gated checks.
+    pub kubernetes_version: Option<String>,
+    /// Rule selection.
+    #[serde(default)]
+    pub lint: LintSection,
+    /// Extra kinds that carry a pod spec.
+    #[serde(default)]
+    pub workload_kinds: Vec<WorkloadKindEntry>,
+}
+
+/// `[lint]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct LintSection {
+    /// Replaces the default selection (`recommended`).
+    pub select: Option<Vec<String>>,
+    /// Added to the selection.
+    #[serde(default)]
+    pub extend_select: Vec<String>,
+    /// Taken away from the selection.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Rules to skip in the files matching each glob (relative to the configuration file).
+    #[serde(default)]
+    pub per_file_ignores: BTreeMap<String, Vec<String>>,
+    /// Rule options.
+    #[serde(default)]
+    pub options: OptionsSection,
+}
+
+/// `[lint.options]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct OptionsSection {
+    /// Registries images may come from (K8S203).
+    pub allowed_registries: Option<Vec<String>>,
+}
+
+/// One `[[workload-kinds]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct WorkloadKindEntry {
+    /// The kind, e.g. `Rollout`.
+    pub kind: String,
+    /// Its API group; any group when absent.
+    pub group: Option<String>,
+    /// Dotted path from the object to the pod spec.
+    pub pod_spec_path: String,
+}
+
+/// A configuration problem, with the file it is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Options given on the command line, which win over configuration files.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--select` (replaces the file's selection when not empty).
+    pub select: Vec<String>,
+    /// `--extend-select`.
+    pub extend_select: Vec<String>,
+    /// `--ignore`.
+    pub ignore: Vec<String>,
+    /// `--kubernetes-version`.
+    pub kubernetes_version: Option<String>,
+    /// `--allowed-registry` (replaces the file's list when not empty).
+    pub allowed_registries: Vec<String>,
+    /// `--workload-kind` (added to the file's).
+    pub workload_kinds: Vec<CustomWorkloadKind>,
+    /// `--no-suppressions`.
+    pub ignore_suppressions: bool,
+}
+
+/// A loaded configuration file with its globs compiled.
+#[derive(Debug)]
+pub struct Config {
+    /// The file.
+    pub path: PathBuf,
+    /// Its contents.
+    pub file: ConfigFile,
+    exclude: GlobSet,
+    per_file_ignores: Vec<(GlobSet, Vec<Selector>)>,
+}
+
+impl Config {
+    /// Reads and checks a configuration file.
+    ///
+    /// # Errors
+    /// When it cannot be read, is not valid TOML, has unknown keys, or names unknown rules or
+    /// invalid globs.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError(format!("cannot read {}: {e}", path.display())))?;
+        Self::parse(path, &text)
+    }
+
+    /// Checks the text of a configuration file at `path`.
+    ///
+    /// # Errors
+    /// As [`Config::load`].
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ConfigError> {
+        let problem = |message: String| ConfigError(format!("{}: {message}", path.display()));
+        let file: ConfigFile = toml::from_str(text).map_err(|e| {
+            let at = e
+                .span()
+                .map(|span| {
+                    let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+                    format!("line {line}: ")
+                })
+                .unwrap_or_default();
+            problem(format!("{at}{}", e.message()))
+        })?;
+        let globs = |patterns: &[String]| -> Result<GlobSet, ConfigError> {
+            let mut builder = GlobSetBuilder::new();
+            for pattern in patterns {
+                let glob = Glob::new(pattern)
+                    .map_err(|e| problem(format!("`{pattern}` is not a valid glob: {e}")))?;
+                builder.add(glob);
+            }
+            builder
+                .build()
+                .map_err(|e| problem(format!("invalid globs: {e}")))
+        };
+        let exclude = globs(&file.exclude)?;
+        let mut per_file_ignores = Vec::new();
+        for (pattern, rules) in &file.lint.per_file_ignores {
+            let selectors = parse_selectors(rules).map_err(|e| problem(e.0))?;
+            per_file_ignores.push((globs(std::slice::from_ref(pattern))?, selectors));
+        }
+        // Validate the rest now, so a typo fails the run instead of being ignored.
+        let config = Self {
+            path: path.to_owned(),
+            file,
+            exclude,
+            per_file_ignores,
+        };
+        config
+            .settings(&Overrides::default())
+            .map_err(|e| problem(e.0))?;
+        Ok(config)
+    }
+
+    fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or_else(|| Path::new("."))
+    }
+
+    fn relative<'p>(&self, path: &'p Path) -> &'p Path {
+        let path = path.strip_prefix(".").unwrap_or(path);
+        let dir = self.dir();
+        let dir = dir.strip_prefix(".").unwrap_or(dir);
+        path.strip_prefix(dir).unwrap_or(path)
+    }
+
+    /// Whether a walked file is excluded.
+    #[must_use]
+    pub fn excludes(&self, path: &Path) -> bool {
+        self.exclude.is_match(self.relative(path))
+    }
+
+    /// Whether findings of `code` are ignored in `path` by `per-file-ignores`.
+    #[must_use]
+    pub fn ignores(&self, path: &Path, code: &str) -> bool {
+        let relative = self.relative(path);
+        self.per_file_ignores.iter().any(|(globs, selectors)| {
+            globs.is_match(relative)
+                && akslint_linter::find_rule(code)
+                    .is_some_and(|rule| selectors.iter().any(|s| s.matches(rule.meta())))
+        })
+    }
+
+    /// The settings for files under this configuration, command-line options applied.
+    ///
+    /// # Errors
+    /// When a rule selector, version or workload kind is invalid.
+    pub fn settings(&self, overrides: &Overrides) -> Result<LintSettings, ConfigError> {
+        settings(Some(&self.file), overrides)
+    }
+}
+
+fn parse_selectors(words: &[String]) -> Result<Vec<Selector>, ConfigError> {
+    words
+        .iter()
+        .filter(|w| !w.trim().is_empty())
+        .map(|w| Selector::parse(w).map_err(|e| ConfigError(e.to_string())))
+        .collect()
+}
+
+/// The settings from an optional configuration file and the command line.
+///
+/// # Errors
+/// When a rule selector, version or workload kind is invalid.
+pub fn settings(
+    file: Option<&ConfigFile>,
+    overrides: &Overrides,
+) -> Result<LintSettings, ConfigError> {
+    let default_lint = LintSection::default();
+    let lint = file.map_or(&default_lint, |f| &f.lint);
+    let mut select = if overrides.select.is_empty() {
+        match &lint.select {
+            Some(words) => parse_selectors(words)?,
+            None => parse_selectors(&["recommended".to_owned()])?,
+        }
+    } else {
+        parse_selectors(&overrides.select)?
+    };
+    select.extend(parse_selectors(&lint.extend_select)?);
+    select.extend(parse_selectors(&overrides.extend_select)?);
+    let mut ignore = parse_selectors(&lint.ignore)?;
+    ignore.extend(parse_selectors(&overrides.ignore)?);
+    let version_text = overrides
+        .kubernetes_version
+        .as_deref()
+        .or_else(|| file.and_then(|f| f.kubernetes_version.as_deref()));
+    let kubernetes_version = match version_text {
+        Some(text) => KubernetesVersion::parse(text).ok_or_else(|| {
+            ConfigError(format!("`{text}` is not a Kubernetes version like `1.30`"))
+        })?,
+        None => KubernetesVersion::default(),
+    };
+    let mut options = RuleOptions::default();
+    if !overrides.allowed_registries.is_empty() {
+        options
+            .allowed_registries
+            .clone_from(&overrides.allowed_registries);
+    } else if let Some(registries) = &lint.options.allowed_registries {
+        options.allowed_registries.clone_from(registries);
+    }
+    let mut custom: Vec<CustomWorkloadKind> = Vec::new();
+    for entry in file.map_or(&[][..], |f| f.workload_kinds.as_slice()) {
+        if entry.kind.is_empty() || entry.pod_spec_path.split('.').any(str::is_empty) {
+            return Err(ConfigError(format!(
+                "workload kind `{}` needs a kind and a dotted pod-spec-path",
+                entry.kind
+            )));
+        }
+        custom.push(CustomWorkloadKind {
+            group: entry.group.clone(),
+            kind: entry.kind.clone(),
+            pod_spec_path: entry.pod_spec_path.clone(),
+        });
+    }
+    custom.extend(overrides.workload_kinds.iter().cloned());
+    Ok(LintSettings {
+        rules: RuleSelection::new(&select, &ignore),
+        kubernetes_version,
+        workload_kinds: WorkloadKinds { custom },
+        options,
+        ignore_suppressions: overrides.ignore_suppressions,
+        ..LintSettings::default()
+    })
+}
+
+/// A linter and the configuration it came from.
+pub struct ConfiguredLinter {
+    /// The linter.
+    pub linter: Linter,
+    /// The configuration file, if any.
+    pub config: Option<Arc<Config>>,
+}
+
+impl ConfiguredLinter {
+    /// Whether `per-file-ignores` drops findings of `code` in `path`.
+    #[must_use]
+    pub fn ignores(&self, path: &Path, code: &str) -> bool {
+        self.config.as_ref().is_some_and(|c| c.ignores(path, code))
+    }
+
+    /// Whether a walked file is excluded by the configuration.
+    #[must_use]
+    pub fn excludes(&self, path: &Path) -> bool {
+        self.config.as_ref().is_some_and(|c| c.excludes(path))
+    }
+}
+
+/// Finds the configuration of each file and keeps one linter per configuration.
+pub struct Configurations {
+    overrides: Overrides,
+    explicit: Option<Arc<ConfiguredLinter>>,
+    /// Directory -> the configuration file that governs it (cached walk up the tree).
+    by_dir: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// Configuration file (`None`: no file) -> its linter.
+    linters: Mutex<HashMap<Option<PathBuf>, Arc<ConfiguredLinter>>>,
+}
+
+impl Configurations {
+    /// Per-file discovery, or the one file `--config` names.
+    ///
+    /// # Errors
+    /// When the named file, or the settings without a file, are invalid.
+    pub fn new(explicit: Option<&Path>, overrides: Overrides) -> Result<Self, ConfigError> {
+        let explicit = match explicit {
+            Some(path) => {
+                let config = Arc::new(Config::load(path)?);
+                Some(Arc::new(ConfiguredLinter {
+                    linter: Linter::new(config.settings(&overrides)?),
+                    config: Some(config),
+                }))
+            }
+            None => {
+                // Fail early on invalid command-line options, whatever the files say.
+                settings(None, &overrides)?;
+                None
+            }
+        };
+        Ok(Self {
+            overrides,
+            explicit,
+            by_dir: Mutex::new(HashMap::new()),
+            linters: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The linter for a file (or for stdin shown as `path`).
+    ///
+    /// # Errors
+    /// When the configuration file that governs it is invalid.
+    pub fn for_path(&self, path: &Path) -> Result<Arc<ConfiguredLinter>, ConfigError> {
+        if let Some(explicit) = &self.explicit {
+            return Ok(Arc::clone(explicit));
+        }
+        let dir = path.parent().unwrap_or_else(|| Path::new("."));
+        let config_path = self.config_for_dir(dir);
+        let mut linters = self.linters.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(linter) = linters.get(&config_path) {
+            return Ok(Arc::clone(linter));
+        }
+        let configured = match &config_path {
+            Some(file) => {
+                let config = Arc::new(Config::load(file)?);
+                ConfiguredLinter {
+                    linter: Linter::new(config.settings(&self.overrides)?),
+                    config: Some(config),
+                }
+            }
+            None => ConfiguredLinter {
+                linter: Linter::new(settings(None, &self.overrides)?),
+                config: None,
+            },
+        };
+        let configured = Arc::new(configured);
+        linters.insert(config_path, Arc::clone(&configured));
+        Ok(configured)
+    }
+
+    fn config_for_dir(&self, dir: &Path) -> Option<PathBuf> {
+        let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned());
+        let mut by_dir = self.by_dir.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut visited = Vec::new();
+        let mut current = Some(absolute.as_path());
+        let mut found = None;
+        while let Some(candidate) = current {
+            if let Some(cached) = by_dir.get(candidate) {
+                found = cached.clone();
+                break;
+            }
+            visited.push(candidate.to_owned());
+            if let Some(file) = CONFIG_FILE_NAMES
+                .iter()
+                .map(|name| candidate.join(name))
+                .find(|path| path.is_file())
+            {
+                found = Some(relative_to_cwd(&file));
+                break;
+            }
+            current = candidate.parent();
+        }
+        for dir in visited {
+            by_dir.insert(dir, found.clone());
+        }
+        found
+    }
+}
+
+/// Shows a configuration path relative to the working directory when it is below it, so that
+/// globs and messages read naturally.
+fn relative_to_cwd(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_owned))
+        .unwrap_or_else(|| path.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FULL: &str = r#"
+exclude = ["vendor/**"]
+kubernetes-version = "1.30"
+
+[lint]
+select = ["K8S1"]
+extend-select = ["host-ipc"]
+ignore = ["host-pid"]
+
+[lint.per-file-ignores]
+"tests/**" = ["K8S101"]
+
+[lint.options]
+allowed-registries = ["ghcr.io/contoso"]
+
+[[workload-kinds]]
+kind = "ScaledJob"
+group = "keda.sh"
+pod-spec-path = "spec.jobTargetRef.template.spec"
+"#;
+
+    #[test]
+    fn a_full_file_is_read_and_applied() {
+        let config = Config::parse(Path::new("repo/akslint.toml"), FULL).expect("valid");
+        let settings = config.settings(&Overrides::default()).expect("settings");
+        assert_eq!(settings.kubernetes_version, KubernetesVersion::new(30));
+        assert!(settings.rules.is_enabled("K8S101"));
+        assert!(!settings.rules.is_enabled("K8S108"));
+        assert_eq!(settings.options.allowed_registries, ["ghcr.io/contoso"]);
+        assert_eq!(settings.workload_kinds.custom.len(), 1);
+        assert!(config.excludes(Path::new("repo/vendor/x.yaml")));
+        assert!(!config.excludes(Path::new("repo/app/x.yaml")));
+        assert!(config.ignores(Path::new("repo/tests/a/pod.yaml"), "K8S101"));
+        assert!(!config.ignores(Path::new("repo/tests/a/pod.yaml"), "K8S102"));
+        assert!(!config.ignores(Path::new("repo/app/pod.yaml"), "K8S101"));
+        let overridden = config
+            .settings(&Overrides {
+                select: vec!["K8S102".to_owned()],
+                kubernetes_version: Some("1.33".to_owned()),
+                ..Overrides::default()
+            })
+            .expect("settings");
+        assert!(!overridden.rules.is_enabled("K8S101"));
+        assert_eq!(overridden.kubernetes_version, KubernetesVersion::new(33));
+    }
+
+    /// The JSON schema shipped for editors describes exactly the keys the reader accepts.
+    #[test]
+    fn the_json_schema_matches_the_reader() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../../schemas/akslint.schema.json"))
+                .expect("schema is JSON");
+        let mut names = Vec::new();
+        let mut collect = |node: &serde_json::Value| {
+            if let Some(properties) = node.get("properties").and_then(|p| p.as_object()) {
+                names.extend(properties.keys().cloned());
+            }
+        };
+        collect(&schema);
+        collect(&schema["properties"]["lint"]);
+        collect(&schema["properties"]["lint"]["properties"]["options"]);
+        collect(&schema["properties"]["workload-kinds"]["items"]);
+        names.sort();
+        // Every key of the complete example, which the reader accepts with unknown keys denied.
+        let mut written: Vec<String> = FULL
+            .lines()
+            .filter_map(|line| line.split_once(" = ").map(|(key, _)| key))
+            .filter(|key| !key.starts_with('"'))
+            .map(str::to_owned)
+            .chain(["lint", "options", "per-file-ignores", "workload-kinds"].map(String::from))
+            .collect();
+        written.sort();
+        written.dedup();
+        assert_eq!(names, written);
+    }
+
+    #[test]
+    fn mistakes_are_errors_with_the_file_and_line() {
+        let unknown_key = Config::parse(Path::new("a.toml"), "[lint]\nselekt = [\"K8S1\"]\n");
+        let message = unknown_key.expect_err("unknown key").0;
+        assert!(message.starts_with("a.toml: line 2:"), "{message}");
+        let unknown_rule = Config::parse(Path::new("a.toml"), "[lint]\nignore = [\"K9S\"]\n");
+        assert!(unknown_rule.expect_err("unknown rule").0.contains("K9S"));
+        let bad_glob = Config::parse(Path::new("a.toml"), "exclude = [\"a[\"]\n");
+        assert!(bad_glob.is_err());
+    }
+}
