@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use akslint_diagnostics::render::{FullOptions, concise, full, json};
 use akslint_diagnostics::{Diagnostic, Severity};
 use akslint_model::k8s::CustomWorkloadKind;
+use akslint_workspace::baseline::Baseline;
 use akslint_workspace::{Configurations, Overrides, discover, lint_candidates, lint_text};
 use clap::{Args, ValueEnum};
 
@@ -51,6 +52,12 @@ pub struct CheckArgs {
     /// e.g. `ScaledJob.keda.sh=spec.jobTargetRef.template.spec`; repeat for several.
     #[arg(long = "workload-kind", value_name = "KIND=PATH")]
     workload_kinds: Vec<String>,
+    /// Report only findings that this baseline file (from `--write-baseline`) does not record.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in a baseline file, report nothing and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
     /// Use this configuration file for every file, instead of the closest `akslint.toml`.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -160,6 +167,33 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     }
     diagnostics.sort_by(Diagnostic::output_order);
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::record(&diagnostics);
+        return match baseline.save(path) {
+            Ok(()) => {
+                eprintln!(
+                    "akslint: recorded {} findings in {} entries of {}",
+                    baseline.findings.iter().map(|e| e.count).sum::<usize>(),
+                    baseline.findings.len(),
+                    path.display()
+                );
+                if failed { exit::ERROR } else { exit::CLEAN }
+            }
+            Err(error) => {
+                eprintln!("akslint: {error}");
+                exit::ERROR
+            }
+        };
+    }
+    if let Some(path) = &args.baseline {
+        match Baseline::load(path) {
+            Ok(baseline) => baseline.filter(&mut diagnostics),
+            Err(error) => {
+                eprintln!("akslint: {error}");
+                return exit::ERROR;
+            }
+        }
+    }
     if print(args.output_format, &diagnostics, files_checked).is_err() {
         return exit::ERROR;
     }

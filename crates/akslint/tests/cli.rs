@@ -435,3 +435,52 @@ fn an_invalid_configuration_is_an_error_naming_the_file() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("akslint.toml: line 2"), "{stderr}");
 }
+
+#[test]
+fn a_baseline_hides_known_findings_even_when_lines_move() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::write(root.join("pod.yaml"), PRIVILEGED).expect("written");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_akslint"))
+            .args(args)
+            .current_dir(root)
+            .output()
+            .expect("runs")
+    };
+    let written = run(&["check", ".", "--write-baseline", "baseline.json"]);
+    assert_eq!(written.status.code(), Some(0));
+    let known = run(&[
+        "check",
+        ".",
+        "--baseline",
+        "baseline.json",
+        "--output-format",
+        "json",
+    ]);
+    assert_eq!(
+        known.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&known.stdout)
+    );
+    // Lines move and a second container repeats a known finding: only that one is new.
+    let moved = format!(
+        "# a comment that moves every line\n{PRIVILEGED}    - name: sidecar\n      image: sidecar\n      securityContext:\n        privileged: true\n"
+    );
+    std::fs::write(root.join("pod.yaml"), moved).expect("written");
+    let args = [
+        "check",
+        ".",
+        "--baseline",
+        "baseline.json",
+        "--select",
+        "K8S101",
+        "--output-format",
+        "json",
+    ];
+    let new = run(&args);
+    let found = json(&new);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["range"]["start"]["line"], 16);
+}

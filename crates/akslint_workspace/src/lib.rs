@@ -5,6 +5,7 @@
 //! business). Paths named explicitly are always linted. Each file is linted with the settings of
 //! the closest `akslint.toml` above it (see [`config`]).
 
+pub mod baseline;
 pub mod config;
 mod discover;
 mod run;
