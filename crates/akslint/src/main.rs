@@ -18,7 +18,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Lint files and directories (`-` reads stdin).
-    Check(check::CheckArgs),
+    Check(Box<check::CheckArgs>),
     /// List every rule.
     Rules {
         /// `text` (a table) or `json`.

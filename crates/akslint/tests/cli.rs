@@ -35,19 +35,8 @@ fn codes(output: &Output) -> Vec<String> {
         .collect()
 }
 
-const HARDENED: &str = "apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-spec:
-  securityContext:
-    runAsNonRoot: true
-  containers:
-    - name: web
-      image: shop.azurecr.io/web:1.4.2
-      securityContext:
-        allowPrivilegeEscalation: false
-";
+/// The README's example of a pod that passes every default rule.
+const HARDENED: &str = include_str!("../../../testdata/examples/hardened-pod.yaml");
 
 #[test]
 fn hardened_pod_exits_0_and_escalation_true_exits_1_at_the_value() {
@@ -85,9 +74,15 @@ fn hardened_pod_exits_0_and_escalation_true_exits_1_at_the_value() {
     assert_eq!(finding["name"], "privilege-escalation-allowed");
     assert_eq!(finding["severity"], "error");
     assert_eq!(finding["path"], "pod.yaml");
-    assert_eq!(finding["range"]["start"]["line"], 12);
+    // The `true`, on the line that says it.
+    let line = bad
+        .lines()
+        .position(|l| l.contains("allowPrivilegeEscalation"))
+        .expect("the example sets it")
+        + 1;
+    assert_eq!(finding["range"]["start"]["line"], line);
     assert_eq!(finding["range"]["start"]["column"], 35);
-    assert_eq!(finding["range"]["end"]["line"], 12);
+    assert_eq!(finding["range"]["end"]["line"], line);
     assert_eq!(finding["range"]["end"]["column"], 39);
     assert_eq!(finding["object"]["kind"], "Pod");
     assert_eq!(finding["object"]["name"], "web");
