@@ -53,6 +53,9 @@ fn every_rule_fails_its_fail_fixture_and_passes_its_pass_fixture() {
         if own.is_empty() {
             problems.push(format!("{code}: fail fixture raised nothing"));
         }
+        for diagnostic in &own {
+            problems.extend(message_problem(diagnostic));
+        }
         insta::with_settings!({
             snapshot_path => "snapshots",
             prepend_module_to_snapshot => false,
@@ -72,6 +75,38 @@ fn every_rule_fails_its_fail_fixture_and_passes_its_pass_fixture() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Messages name the object they are about (`Deployment `web``), start in lowercase (or with the
+/// object's kind) and have no trailing period, and a help says what to write instead.
+fn message_problem(diagnostic: &akslint_diagnostics::Diagnostic) -> Option<String> {
+    let code = &diagnostic.code;
+    let message = &diagnostic.message;
+    if let Some(object) = &diagnostic.object
+        && let Some(name) = &object.name
+    {
+        let named = format!("{} `{name}`", object.kind);
+        if !message.contains(&named) {
+            return Some(format!("{code}: message does not name {named}: {message}"));
+        }
+    }
+    // A message may start with the object's kind (`Deployment `web` sets ...`).
+    let starts_with_kind = diagnostic
+        .object
+        .as_ref()
+        .is_some_and(|object| !object.kind.is_empty() && message.starts_with(&object.kind));
+    let capitalised = message.starts_with(|c: char| c.is_ascii_uppercase()) && !starts_with_kind;
+    if capitalised || message.ends_with('.') {
+        return Some(format!(
+            "{code}: message style (lowercase start, no final period): {message}"
+        ));
+    }
+    if diagnostic.object.is_some() && diagnostic.help.is_none() {
+        return Some(format!(
+            "{code}: no help saying what to write instead: {message}"
+        ));
+    }
+    None
 }
 
 #[test]
