@@ -1,5 +1,6 @@
 //! Pod security (K8S1xx): the Pod Security Standards controls, version-aware.
 
+mod apparmor_unconfined;
 mod capabilities_not_dropped;
 mod capability_added;
 mod container_runtime_socket;
@@ -9,13 +10,21 @@ mod host_network;
 mod host_path_volume;
 mod host_pid;
 mod host_port;
+mod host_probe;
 mod privilege_escalation_allowed;
 mod privileged_container;
+mod restricted_volume_type;
 mod root_group;
 mod run_as_root;
+mod seccomp_profile_missing;
+mod seccomp_unconfined;
+mod selinux_custom_options;
+mod unmasked_proc_mount;
+mod unsafe_sysctl;
 mod windows_host_process;
 mod writable_root_filesystem;
 
+pub use apparmor_unconfined::AppArmorUnconfined;
 pub use capabilities_not_dropped::CapabilitiesNotDropped;
 pub use capability_added::CapabilityAdded;
 pub use container_runtime_socket::ContainerRuntimeSocket;
@@ -25,14 +34,21 @@ pub use host_network::HostNetwork;
 pub use host_path_volume::HostPathVolume;
 pub use host_pid::HostPid;
 pub use host_port::HostPort;
+pub use host_probe::HostProbe;
 pub use privilege_escalation_allowed::PrivilegeEscalationAllowed;
 pub use privileged_container::PrivilegedContainer;
+pub use restricted_volume_type::RestrictedVolumeType;
 pub use root_group::RootGroup;
 pub use run_as_root::RunAsRoot;
+pub use seccomp_profile_missing::SeccompProfileMissing;
+pub use seccomp_unconfined::SeccompUnconfined;
+pub use selinux_custom_options::SelinuxCustomOptions;
+pub use unmasked_proc_mount::UnmaskedProcMount;
+pub use unsafe_sysctl::UnsafeSysctl;
 pub use windows_host_process::WindowsHostProcess;
 pub use writable_root_filesystem::WritableRootFilesystem;
 
-use akslint_model::k8s::{Container, ContainerOnlyField, Volume, Workload};
+use akslint_model::k8s::{Container, ContainerOnlyField, InheritedField, Level, Volume, Workload};
 use akslint_syntax::NodeRef;
 
 use crate::context::WithHelp;
@@ -52,7 +68,15 @@ pub(crate) static RULES: &[&dyn Rule] = &[
     &HostPathVolume,
     &ContainerRuntimeSocket,
     &HostPort,
+    &SeccompUnconfined,
+    &SeccompProfileMissing,
+    &AppArmorUnconfined,
+    &SelinuxCustomOptions,
+    &UnmaskedProcMount,
+    &UnsafeSysctl,
     &WindowsHostProcess,
+    &RestrictedVolumeType,
+    &HostProbe,
     &WritableRootFilesystem,
     &RootGroup,
 ];
@@ -117,4 +141,108 @@ fn host_path_volumes<'a>(
         let (key, value) = volume.node.entry("hostPath")?;
         (!value.is_null()).then_some((volume, key, value))
     })
+}
+
+/// `container `app` of Deployment `web``, for messages about one container.
+fn container_owner(container: &Container<'_>, workload: &Workload<'_>) -> String {
+    format!("{} of {}", container.describe(), workload.describe())
+}
+
+/// A security-context field as written at one level: the pod's `spec.securityContext` or one
+/// container's own `securityContext`.
+struct Written<'a> {
+    node: NodeRef<'a>,
+    level: Level,
+    /// Who wrote it, for messages: the workload for the pod level, else the container.
+    owner: String,
+}
+
+impl Written<'_> {
+    /// Ends a message with where the value was written.
+    const fn place(&self) -> &'static str {
+        match self.level {
+            Level::Pod => " in its pod `securityContext`",
+            Level::Container => "",
+        }
+    }
+}
+
+/// Every written value of an inheritable field, pod level first. Pod Security admission checks
+/// the pod level and each container's level as written, so a bad pod-level value counts even
+/// when every container overrides it, and each bad container value counts on its own.
+fn written<'a>(workload: &Workload<'a>, field: InheritedField) -> Vec<Written<'a>> {
+    let pod = workload
+        .pod_security_context()
+        .and_then(|context| context.get(field.key()))
+        .filter(|node| !node.is_null())
+        .map(|node| Written {
+            node,
+            level: Level::Pod,
+            owner: workload.describe(),
+        });
+    let containers = workload.containers().filter_map(|container| {
+        let setting = container.effective_security_context().inherited(field)?;
+        (setting.level == Level::Container).then(|| Written {
+            node: setting.node,
+            level: Level::Container,
+            owner: container_owner(&container, workload),
+        })
+    });
+    pod.into_iter().chain(containers).collect()
+}
+
+/// The profile types Pod Security accepts wherever a seccomp or AppArmor profile is written.
+const CONFINED_PROFILE_TYPES: [&str; 2] = ["RuntimeDefault", "Localhost"];
+
+/// Reports a written seccomp or AppArmor profile whose `type` is neither `RuntimeDefault` nor
+/// `Localhost`, at the type, or at the profile when it has no type (the API then reads an
+/// empty type, which is not allowed either).
+fn report_unconfined_profile(
+    written: &Written<'_>,
+    field: InheritedField,
+    cx: &mut Context<'_>,
+    help: &str,
+) {
+    let key = field.key();
+    match written.node.get("type").filter(|node| !node.is_null()) {
+        Some(node) => {
+            let value = node.as_str().unwrap_or_default();
+            if CONFINED_PROFILE_TYPES.contains(&value) {
+                return;
+            }
+            let message = format!(
+                "{} sets `{key}.type: {value}`{}; only `RuntimeDefault` and `Localhost` are allowed",
+                written.owner,
+                written.place()
+            );
+            cx.report_node(node, message).help(help);
+        }
+        None => {
+            let message = format!(
+                "{} sets `{key}` without a `type`{}; only `RuntimeDefault` and `Localhost` are allowed",
+                written.owner,
+                written.place()
+            );
+            cx.report_missing(written.node, "type", message).help(help);
+        }
+    }
+}
+
+/// Lints `text` at Kubernetes `1.minor` with only `code` selected and returns its findings.
+#[cfg(test)]
+fn lint_at(code: &str, minor: u32, text: &str) -> Vec<akslint_diagnostics::Diagnostic> {
+    use crate::{FileFormat, KubernetesVersion, LintSettings, Linter, RuleSelection, Selector};
+
+    let selector = Selector::parse(code).expect("a registered code");
+    let settings = LintSettings {
+        rules: RuleSelection::new(&[selector], &[]),
+        kubernetes_version: KubernetesVersion::new(minor),
+        ..LintSettings::default()
+    };
+    let file = akslint_text::SourceFile::new("test.yaml", text.to_owned());
+    Linter::new(settings)
+        .lint(&file, FileFormat::Yaml)
+        .into_iter()
+        .filter(|diagnostic| diagnostic.code == code)
+        .collect()
 }
