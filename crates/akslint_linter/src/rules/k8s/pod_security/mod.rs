@@ -1,8 +1,10 @@
 //! Pod security (K8S1xx): the Pod Security Standards controls, version-aware.
 
+mod ambiguous_yaml_boolean;
 mod apparmor_unconfined;
 mod capabilities_not_dropped;
 mod capability_added;
+mod container_field_at_pod_level;
 mod container_runtime_socket;
 mod dangerous_capability;
 mod host_ipc;
@@ -11,6 +13,7 @@ mod host_path_volume;
 mod host_pid;
 mod host_port;
 mod host_probe;
+mod misspelled_security_field;
 mod privilege_escalation_allowed;
 mod privileged_container;
 mod restricted_volume_type;
@@ -24,9 +27,11 @@ mod unsafe_sysctl;
 mod windows_host_process;
 mod writable_root_filesystem;
 
+pub use ambiguous_yaml_boolean::AmbiguousYamlBoolean;
 pub use apparmor_unconfined::AppArmorUnconfined;
 pub use capabilities_not_dropped::CapabilitiesNotDropped;
 pub use capability_added::CapabilityAdded;
+pub use container_field_at_pod_level::ContainerFieldAtPodLevel;
 pub use container_runtime_socket::ContainerRuntimeSocket;
 pub use dangerous_capability::DangerousCapability;
 pub use host_ipc::HostIpc;
@@ -35,6 +40,7 @@ pub use host_path_volume::HostPathVolume;
 pub use host_pid::HostPid;
 pub use host_port::HostPort;
 pub use host_probe::HostProbe;
+pub use misspelled_security_field::MisspelledSecurityField;
 pub use privilege_escalation_allowed::PrivilegeEscalationAllowed;
 pub use privileged_container::PrivilegedContainer;
 pub use restricted_volume_type::RestrictedVolumeType;
@@ -78,6 +84,9 @@ pub(crate) static RULES: &[&dyn Rule] = &[
     &RestrictedVolumeType,
     &HostProbe,
     &WritableRootFilesystem,
+    &ContainerFieldAtPodLevel,
+    &MisspelledSecurityField,
+    &AmbiguousYamlBoolean,
     &RootGroup,
 ];
 
