@@ -147,7 +147,7 @@ fn push_at<'d>(
         &location.file,
         location.span,
         message,
-        None,
+        location.object.clone(),
     ));
     diagnostics
         .last_mut()

@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use akslint_diagnostics::ObjectRef;
 use akslint_model::k8s::{Object, WorkloadKinds, objects};
 use akslint_syntax::{NodeRef, ParsedFile};
 use akslint_text::{SourceFile, Span};
@@ -22,13 +23,21 @@ pub struct Location {
     pub file: Arc<SourceFile>,
     /// The span in it.
     pub span: Span,
+    /// The object it belongs to, so that findings reported there name it.
+    pub object: Option<ObjectRef>,
 }
 
 impl Location {
-    fn new(file: &Arc<SourceFile>, span: Span) -> Self {
+    fn of_object(file: &Arc<SourceFile>, object: &Object<'_>) -> Self {
+        let identity = object.identity();
         Self {
             file: Arc::clone(file),
-            span,
+            span: object_anchor(object),
+            object: Some(ObjectRef {
+                kind: identity.kind,
+                name: identity.name,
+                namespace: identity.namespace,
+            }),
         }
     }
 
@@ -164,7 +173,7 @@ impl ProjectIndex {
         object: &Object<'_>,
         workload_kinds: &WorkloadKinds,
     ) {
-        let here = || Location::new(file, object_anchor(object));
+        let here = || Location::of_object(file, object);
         match (object.api_group(), object.kind) {
             ("", Some("Namespace")) => {
                 if let Some(name) = object.name {

@@ -86,7 +86,7 @@ fn message_problem(diagnostic: &akslint_diagnostics::Diagnostic) -> Option<Strin
         && let Some(name) = &object.name
     {
         let named = format!("{} `{name}`", object.kind);
-        if !message.contains(&named) {
+        if !message.to_lowercase().contains(&named.to_lowercase()) {
             return Some(format!("{code}: message does not name {named}: {message}"));
         }
     }
