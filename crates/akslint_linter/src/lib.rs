@@ -16,6 +16,8 @@ pub mod rules;
 mod selection;
 mod settings;
 pub mod suppression;
+#[cfg(test)]
+mod test_support;
 
 pub use context::{Context, ProjectContext};
 pub use format::FileFormat;

@@ -348,20 +348,10 @@ impl Rule for RemovedApiVersion {
 
 #[cfg(test)]
 mod tests {
-    use akslint_text::SourceFile;
-
-    use super::*;
-    use crate::{FileFormat, LintSettings, Linter, RuleSelection, Selector};
+    use crate::test_support::lint_at;
 
     fn findings(text: &str, minor: u32) -> Vec<String> {
-        let settings = LintSettings {
-            rules: RuleSelection::new(&[Selector::parse("K8S703").expect("code")], &[]),
-            kubernetes_version: KubernetesVersion::new(minor),
-            ..LintSettings::default()
-        };
-        let file = SourceFile::new("apis.yaml", text.to_owned());
-        Linter::new(settings)
-            .lint(&file, FileFormat::Yaml)
+        lint_at("K8S703", minor, text)
             .iter()
             .map(|d| format!("{} {}", d.code, d.help.as_deref().unwrap_or_default()))
             .collect()

@@ -237,32 +237,12 @@ fn sets_client_id_itself(workload: &Workload<'_>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use akslint_text::SourceFile;
-
-    use crate::{FileFormat, LintSettings, Linter, RuleSelection, Selector};
+    use crate::KubernetesVersion;
 
     /// Lints several files as one run; returns (file, message) of each finding.
     fn lint_run(files: &[(&str, &str)]) -> Vec<(String, String)> {
-        let settings = LintSettings {
-            rules: RuleSelection::new(&[Selector::parse("K8S407").expect("code")], &[]),
-            ..LintSettings::default()
-        };
-        let linter = Linter::new(settings);
-        let sources: Vec<_> = files
-            .iter()
-            .map(|(path, text)| SourceFile::new(*path, *text))
-            .collect();
-        let parsed: Vec<_> = sources
-            .iter()
-            .map(|file| linter.parse(file, FileFormat::Yaml))
-            .collect();
-        let mut project = crate::project::ProjectIndex::default();
-        for source in &parsed {
-            project.merge(linter.index(source));
-        }
-        parsed
-            .iter()
-            .flat_map(|source| linter.lint_parsed(source, &project))
+        crate::test_support::lint_files("K8S407", KubernetesVersion::NEWEST.minor, files)
+            .into_iter()
             .map(|d| (d.file.path().display().to_string(), d.message))
             .collect()
     }

@@ -473,20 +473,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use akslint_text::SourceFile;
-
     use super::*;
-    use crate::{FileFormat, KubernetesVersion, LintSettings, Linter, RuleSelection, Selector};
+    use crate::test_support::lint_at;
 
     fn messages(text: &str, minor: u32) -> Vec<String> {
-        let settings = LintSettings {
-            rules: RuleSelection::new(&[Selector::parse("K8S124").expect("a code")], &[]),
-            kubernetes_version: KubernetesVersion::new(minor),
-            ..LintSettings::default()
-        };
-        let file = SourceFile::new("pod.yaml", text.to_owned());
-        Linter::new(settings)
-            .lint(&file, FileFormat::Yaml)
+        lint_at("K8S124", minor, text)
             .into_iter()
             .map(|d| d.message)
             .collect()

@@ -237,21 +237,5 @@ fn report_unconfined_profile(
     }
 }
 
-/// Lints `text` at Kubernetes `1.minor` with only `code` selected and returns its findings.
 #[cfg(test)]
-fn lint_at(code: &str, minor: u32, text: &str) -> Vec<akslint_diagnostics::Diagnostic> {
-    use crate::{FileFormat, KubernetesVersion, LintSettings, Linter, RuleSelection, Selector};
-
-    let selector = Selector::parse(code).expect("a registered code");
-    let settings = LintSettings {
-        rules: RuleSelection::new(&[selector], &[]),
-        kubernetes_version: KubernetesVersion::new(minor),
-        ..LintSettings::default()
-    };
-    let file = akslint_text::SourceFile::new("test.yaml", text.to_owned());
-    Linter::new(settings)
-        .lint(&file, FileFormat::Yaml)
-        .into_iter()
-        .filter(|diagnostic| diagnostic.code == code)
-        .collect()
-}
+use crate::test_support::lint_at;

@@ -335,33 +335,7 @@ fn lint_project(
     version: crate::KubernetesVersion,
     files: &[(&str, &str)],
 ) -> Vec<akslint_diagnostics::Diagnostic> {
-    use crate::{FileFormat, LintSettings, Linter, RuleSelection, Selector};
-    use akslint_text::SourceFile;
-
-    let settings = LintSettings {
-        rules: RuleSelection::new(&[Selector::parse(code).expect("a rule code")], &[]),
-        kubernetes_version: version,
-        ..LintSettings::default()
-    };
-    let linter = Linter::new(settings);
-    let sources: Vec<_> = files
-        .iter()
-        .map(|(path, text)| SourceFile::new(*path, (*text).to_owned()))
-        .collect();
-    let parsed: Vec<_> = sources
-        .iter()
-        .map(|file| linter.parse(file, FileFormat::Yaml))
-        .collect();
-    let mut project = crate::project::ProjectIndex::default();
-    for source in &parsed {
-        project.merge(linter.index(source));
-    }
-    let mut found: Vec<_> = parsed
-        .iter()
-        .flat_map(|source| linter.lint_parsed(source, &project))
-        .collect();
-    found.extend(linter.lint_project(&project));
-    found
+    crate::test_support::lint_files(code, version.minor, files)
 }
 
 #[cfg(test)]
