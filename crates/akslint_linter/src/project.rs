@@ -143,8 +143,12 @@ pub struct ProjectIndex {
     pub service_account_users: HashMap<ObjectKey, ServiceAccountUse>,
     /// `Role` and `ClusterRole` objects.
     pub roles: HashMap<RoleKey, RoleFacts>,
-    /// Namespaces that have at least one `NetworkPolicy` (`None`: written without namespace).
+    /// Namespaces that have at least one network policy (`NetworkPolicy`, Cilium's or
+    /// Calico's namespaced kinds; `None`: written without namespace).
     pub network_policy_namespaces: BTreeMap<Option<String>, Location>,
+    /// The first cluster-wide network policy (Cilium, Calico, `AdminNetworkPolicy`), which can
+    /// govern every namespace.
+    pub cluster_network_policy: Option<Location>,
     /// The first workload of each namespace (`None`: written without namespace).
     pub workload_namespaces: BTreeMap<Option<String>, WorkloadSighting>,
 }
@@ -221,7 +225,21 @@ impl ProjectIndex {
                     insert_first(&mut self.roles, key, facts, |f| &f.location);
                 }
             }
-            ("networking.k8s.io", Some("NetworkPolicy")) => {
+            ("cilium.io", Some("CiliumClusterwideNetworkPolicy"))
+            | ("crd.projectcalico.org" | "projectcalico.org", Some("GlobalNetworkPolicy"))
+            | (
+                "policy.networking.k8s.io",
+                Some("AdminNetworkPolicy" | "BaselineAdminNetworkPolicy"),
+            ) => {
+                let location = here();
+                self.cluster_network_policy = Some(match self.cluster_network_policy.take() {
+                    Some(existing) => existing.earlier(location),
+                    None => location,
+                });
+            }
+            ("networking.k8s.io", Some("NetworkPolicy"))
+            | ("cilium.io", Some("CiliumNetworkPolicy"))
+            | ("crd.projectcalico.org" | "projectcalico.org", Some("NetworkPolicy")) => {
                 let namespace = object.namespace.map(str::to_owned);
                 let location = here();
                 self.network_policy_namespaces
@@ -279,6 +297,12 @@ impl ProjectIndex {
                 None => location,
             };
             self.network_policy_namespaces.insert(key, merged);
+        }
+        if let Some(location) = other.cluster_network_policy {
+            self.cluster_network_policy = Some(match self.cluster_network_policy.take() {
+                Some(existing) => existing.earlier(location),
+                None => location,
+            });
         }
         for (key, usage) in other.service_account_users {
             let entry = self.service_account_users.entry(key).or_default();

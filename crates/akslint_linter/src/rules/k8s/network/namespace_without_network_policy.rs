@@ -19,8 +19,11 @@ declare_rule! {
     /// `metadata.namespace` go to the namespace chosen at deploy time (`kubectl -n`, Helm's
     /// release namespace), so they only match each other. The finding points at the
     /// `Namespace` object when it is in the input, otherwise at the namespace's first workload
-    /// (by file path, then position). Only `networking.k8s.io` `NetworkPolicy` objects count;
-    /// whether the policies actually select the workloads is not checked.
+    /// (by file path, then position). `networking.k8s.io` `NetworkPolicy`, Cilium's
+    /// `CiliumNetworkPolicy` and Calico's `NetworkPolicy` count for their namespace; a
+    /// cluster-wide policy in the input (`CiliumClusterwideNetworkPolicy`, Calico's
+    /// `GlobalNetworkPolicy`, `AdminNetworkPolicy`) silences the rule for every namespace.
+    /// Whether the policies actually select the workloads is not checked.
     ///
     /// This rule is opt-in: policies are often managed by the platform team, outside the
     /// application's manifests, and a run over one application cannot see them.
@@ -72,6 +75,11 @@ declare_rule! {
 
 impl Rule for NamespaceWithoutNetworkPolicy {
     fn check_project(&self, project: &ProjectIndex, cx: &mut ProjectContext<'_>) {
+        // A cluster-wide policy (Cilium, Calico, AdminNetworkPolicy) may isolate every
+        // namespace; what it selects is not decided here.
+        if project.cluster_network_policy.is_some() {
+            return;
+        }
         for (namespace, workload) in &project.workload_namespaces {
             if project.network_policy_namespaces.contains_key(namespace) {
                 continue;
@@ -96,5 +104,29 @@ impl Rule for NamespaceWithoutNetworkPolicy {
                 "add a default-deny NetworkPolicy (`podSelector: {}`) to the namespace, and policies that allow the expected traffic",
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::KubernetesVersion;
+    use crate::test_support::lint_files;
+
+    const WORKLOAD: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    spec:\n      containers: [{name: web, image: web}]\n";
+
+    #[test]
+    fn a_cluster_wide_policy_in_another_file_counts_for_every_namespace() {
+        let minor = KubernetesVersion::NEWEST.minor;
+        assert_eq!(
+            lint_files("K8S606", minor, &[("web.yaml", WORKLOAD)]).len(),
+            1
+        );
+        let global = "apiVersion: crd.projectcalico.org/v1\nkind: GlobalNetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  selector: all()\n";
+        let found = lint_files(
+            "K8S606",
+            minor,
+            &[("web.yaml", WORKLOAD), ("policy.yaml", global)],
+        );
+        assert!(found.is_empty(), "{found:?}");
     }
 }
