@@ -129,6 +129,29 @@ mod tests {
         assert!(by_category.is_enabled("AKL001"));
     }
 
+    /// The profiles hold exactly the Pod Security Standards controls of their level.
+    #[test]
+    fn pss_profiles_select_exactly_the_controls_of_their_level() {
+        let enabled = |profile: &str| -> Vec<&str> {
+            let selection = select(&[profile], &[]);
+            all_rules()
+                .iter()
+                .map(|rule| rule.meta())
+                .filter(|meta| !meta.is_engine_rule() && selection.is_enabled(meta.code))
+                .map(|meta| meta.code)
+                .collect()
+        };
+        let baseline = [
+            "K8S101", "K8S105", "K8S107", "K8S108", "K8S109", "K8S110", "K8S112", "K8S113",
+            "K8S115", "K8S116", "K8S117", "K8S118", "K8S119", "K8S121",
+        ];
+        assert_eq!(enabled("pss-baseline"), baseline);
+        let mut restricted = baseline.to_vec();
+        restricted.extend(["K8S102", "K8S103", "K8S104", "K8S106", "K8S114", "K8S120"]);
+        restricted.sort_unstable();
+        assert_eq!(enabled("pss-restricted"), restricted);
+    }
+
     #[test]
     fn unknown_selectors_are_errors() {
         assert!(Selector::parse("K9S").is_err());
