@@ -1,8 +1,12 @@
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 
-use akslint_diagnostics::render::{FullOptions, concise, full, json};
+use akslint_diagnostics::render::{
+    FullOptions, PathBase, RuleDescriptor, SarifOptions, concise, full, github, gitlab, json,
+    junit, sarif,
+};
 use akslint_diagnostics::{Diagnostic, Severity};
+use akslint_linter::{all_rules, docs};
 use akslint_model::k8s::CustomWorkloadKind;
 use akslint_workspace::baseline::Baseline;
 use akslint_workspace::{Configurations, Overrides, discover, lint_candidates, lint_text};
@@ -19,6 +23,14 @@ pub enum OutputFormat {
     Concise,
     /// A JSON array.
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning (paths relative to `GITHUB_WORKSPACE` when set).
+    Sarif,
+    /// GitHub Actions annotations (paths relative to `GITHUB_WORKSPACE` when set).
+    Github,
+    /// A GitLab Code Quality report (paths relative to `CI_PROJECT_DIR` when set).
+    Gitlab,
+    /// JUnit XML, one test case per finding.
+    Junit,
 }
 
 #[derive(Debug, Args)]
@@ -220,7 +232,84 @@ fn print(format: OutputFormat, diagnostics: &[Diagnostic], files: usize) -> std:
             out.write_all(full(diagnostics, FullOptions { color }).as_bytes())?;
             writeln!(out, "{}", summary(diagnostics, files))
         }
+        OutputFormat::Sarif => {
+            let rules = rule_descriptors();
+            let paths = path_base("GITHUB_WORKSPACE");
+            let options = SarifOptions {
+                rules: &rules,
+                paths: &paths,
+            };
+            out.write_all(sarif(diagnostics, options).as_bytes())
+        }
+        OutputFormat::Github => {
+            out.write_all(github(diagnostics, &path_base("GITHUB_WORKSPACE")).as_bytes())
+        }
+        OutputFormat::Gitlab => {
+            out.write_all(gitlab(diagnostics, &path_base("CI_PROJECT_DIR")).as_bytes())
+        }
+        OutputFormat::Junit => out.write_all(junit(diagnostics).as_bytes()),
     }
+}
+
+/// Paths for the CI formats: relative to the checkout that the CI system names in `variable`
+/// (it resolves paths against that, even when akslint runs in a subdirectory), else to the
+/// working directory.
+fn path_base(variable: &str) -> PathBase {
+    let working_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let project_root = std::env::var_os(variable)
+        .map(PathBuf::from)
+        .filter(|root| root.is_absolute())
+        .unwrap_or_else(|| working_dir.clone());
+    PathBase {
+        working_dir,
+        project_root,
+    }
+}
+
+/// Every rule described for SARIF; the renderer keeps those with results.
+fn rule_descriptors() -> Vec<RuleDescriptor> {
+    all_rules()
+        .iter()
+        .map(|rule| {
+            let meta = rule.meta();
+            let mut descriptor =
+                RuleDescriptor::new(meta.code, meta.name, meta.category.as_str(), meta.severity);
+            descriptor.summary = meta.summary();
+            descriptor.description = what_it_does(meta.docs);
+            descriptor.help_markdown = docs::rule_page(meta);
+            descriptor.extra_tags = meta
+                .pss
+                .map(|level| format!("pss-{}", level.as_str()))
+                .into_iter()
+                .collect();
+            descriptor
+        })
+        .collect()
+}
+
+/// The "What it does" section of a rule's documentation as plain paragraphs, for SARIF's
+/// `fullDescription`: wrapped lines are joined, list items keep their own lines.
+fn what_it_does(doc_comment: &str) -> String {
+    let text = docs::markdown(doc_comment);
+    let Some((_, section)) = text.split_once("## What it does") else {
+        return String::new();
+    };
+    let section = section.split("\n## ").next().unwrap_or_default();
+    let mut out = String::new();
+    for paragraph in section.split("\n\n") {
+        let mut lines = paragraph.lines().map(str::trim).filter(|l| !l.is_empty());
+        let Some(first) = lines.next() else { continue };
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        out.push_str(first);
+        for line in lines {
+            let list_item = line.starts_with("- ") || line.starts_with("* ");
+            out.push(if list_item { '\n' } else { ' ' });
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 fn summary(diagnostics: &[Diagnostic], files: usize) -> String {

@@ -5,3 +5,4 @@ mod diagnostic;
 pub mod render;
 
 pub use diagnostic::{Diagnostic, ObjectRef, Position, Range, Related, Severity, rule_url};
+pub use render::{PathBase, RuleDescriptor};
