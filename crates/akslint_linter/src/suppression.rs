@@ -474,6 +474,36 @@ spec:
     }
 
     #[test]
+    fn json_with_comments_uses_slash_slash() {
+        let text = r#"{
+  "apiVersion": "v1",
+  "kind": "Pod",
+  "metadata": {"name": "web"},
+  "spec": {
+    // akslint: ignore[K8S107] the node agent needs it
+    "hostNetwork": true,
+    "hostPID": true, // akslint: ignore[K8S999]
+    "containers": [{"name": "app", "image": "app"}]
+  }
+}
+"#;
+        let file = SourceFile::new("pod.json", text.to_owned());
+        let selection = RuleSelection::new(&[Selector::parse("K8S10").expect("prefix")], &[]);
+        let linter = crate::Linter::new(crate::LintSettings {
+            rules: selection,
+            ..crate::LintSettings::default()
+        });
+        let found: Vec<String> = linter
+            .lint(&file, crate::FileFormat::Json)
+            .iter()
+            .map(|d| format!("{} {}", d.code, file.slice(d.span)))
+            .collect();
+        assert!(!found.iter().any(|f| f.starts_with("K8S107")), "{found:?}");
+        assert!(found.contains(&"K8S108 true".to_owned()), "{found:?}");
+        assert!(found.contains(&"AKL002 K8S999".to_owned()), "{found:?}");
+    }
+
+    #[test]
     fn directives_are_parsed_with_positions() {
         let text = " akslint: ignore[K8S101 , host-pid] why";
         let Some(Ok((false, Rules::Named(rules)))) = parse_directive(text, 10) else {
