@@ -215,6 +215,16 @@ impl<'t, 'a> AgentPool<'t, 'a> {
         }
     }
 
+    /// The `apiVersion` the pool is declared with: the cluster's for a profile, the
+    /// `agentPools` resource's otherwise.
+    #[must_use]
+    pub fn api_version(&self) -> Option<ApiVersion> {
+        self.resource
+            .api_version
+            .as_deref()
+            .and_then(ApiVersion::parse)
+    }
+
     /// Whether `mode` is known to be `System`.
     #[must_use]
     pub fn is_system(&self) -> bool {
@@ -373,4 +383,114 @@ pub fn name_in_id<'t>(id: &'t str, resource_type: &str) -> Option<&'t str> {
     };
     let rest = id.get(start + wanted.len()..)?.strip_prefix('/')?;
     rest.split('/').next().filter(|name| !name.is_empty())
+}
+
+/// The resource a diagnostic setting collects logs from, as far as AKS rules care.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettingTarget {
+    /// A managed cluster of the same template (index into [`EvaluatedTemplate::resources`]).
+    Cluster(usize),
+    /// A managed cluster named so (lowercased), not deployed by this template.
+    ClusterNamed(String),
+    /// A scope that cannot be evaluated: it may be any cluster.
+    Unknown,
+}
+
+/// A diagnostic setting of a managed cluster: `Microsoft.Insights/diagnosticSettings` with the
+/// cluster as `scope` (or nested in the cluster), or the legacy
+/// `Microsoft.ContainerService/managedClusters/providers/diagnosticSettings` named
+/// `cluster/Microsoft.Insights/name`.
+#[derive(Debug, Clone)]
+pub struct DiagnosticSetting<'t, 'a> {
+    /// The setting resource.
+    pub resource: &'t Resource<'a>,
+    /// Its index in [`EvaluatedTemplate::resources`].
+    pub index: usize,
+    /// The cluster it belongs to.
+    pub target: SettingTarget,
+}
+
+impl<'t, 'a> DiagnosticSetting<'t, 'a> {
+    /// `properties.logs`: an array of `{category | categoryGroup, enabled}`.
+    #[must_use]
+    pub fn logs(&self) -> Lookup<'t, 'a> {
+        self.resource.property("logs")
+    }
+}
+
+impl<'a> EvaluatedTemplate<'a> {
+    /// Every diagnostic setting that collects logs from a managed cluster (or may: those whose
+    /// scope is unknown). Settings of other resources are left out.
+    #[must_use]
+    pub fn cluster_diagnostic_settings(&self) -> Vec<DiagnosticSetting<'_, 'a>> {
+        let legacy_type = format!("{MANAGED_CLUSTERS}/providers/diagnosticSettings");
+        let is_cluster = |i: usize| {
+            self.resources
+                .get(i)
+                .is_some_and(|r| r.is_type(MANAGED_CLUSTERS) && !r.existing)
+        };
+        let mut out = Vec::new();
+        for (index, resource) in self.resources.iter().enumerate() {
+            if resource.existing {
+                continue;
+            }
+            let target = if resource.is_type(DIAGNOSTIC_SETTINGS) {
+                if let Some(parent) = resource.parent.filter(|p| is_cluster(*p)) {
+                    SettingTarget::Cluster(parent)
+                } else {
+                    match resource.scope.as_ref().map(Value::data) {
+                        Some(Data::String(scope)) => match name_in_id(scope, MANAGED_CLUSTERS) {
+                            Some(name) => self.cluster_named(name),
+                            None => {
+                                // A symbolic name (languageVersion 2.0) of a cluster.
+                                match self.owner(index, MANAGED_CLUSTERS) {
+                                    Some(cluster) if !scope.contains('/') => {
+                                        SettingTarget::Cluster(cluster)
+                                    }
+                                    _ => continue,
+                                }
+                            }
+                        },
+                        Some(Data::Unknown(_)) => self
+                            .owner(index, MANAGED_CLUSTERS)
+                            .map_or(SettingTarget::Unknown, SettingTarget::Cluster),
+                        _ => continue,
+                    }
+                }
+            } else if resource.is_type(&legacy_type) {
+                match self.owner(index, MANAGED_CLUSTERS) {
+                    Some(cluster) => SettingTarget::Cluster(cluster),
+                    None => match resource.name.data() {
+                        Data::String(name) => {
+                            self.cluster_named(name.split('/').next().unwrap_or_default())
+                        }
+                        _ => SettingTarget::Unknown,
+                    },
+                }
+            } else {
+                continue;
+            };
+            out.push(DiagnosticSetting {
+                resource,
+                index,
+                target,
+            });
+        }
+        out
+    }
+
+    /// The cluster of this template named `name`, or a reference to one elsewhere.
+    fn cluster_named(&self, name: &str) -> SettingTarget {
+        self.resources_of_type(MANAGED_CLUSTERS)
+            .find(|(_, r)| {
+                !r.existing
+                    && r.name
+                        .as_str()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            })
+            .map_or_else(
+                || SettingTarget::ClusterNamed(name.to_ascii_lowercase()),
+                |(i, _)| SettingTarget::Cluster(i),
+            )
+    }
 }

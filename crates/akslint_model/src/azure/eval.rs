@@ -16,7 +16,7 @@ pub(crate) const MAX_COPY_COUNT: i64 = 800;
 
 /// How many evaluation steps one template (with all its nested deployments) may take before
 /// the rest is unknown: bounds the time spent on hostile or pathological input.
-const BUDGET: u64 = 4_000_000;
+const BUDGET: u64 = 1_000_000;
 
 /// How deep parameters and variables may refer to one another before the value is unknown
 /// (keeps the recursion of lazy evaluation on a bounded stack).

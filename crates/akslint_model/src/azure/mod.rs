@@ -11,8 +11,8 @@ mod template;
 mod value;
 
 pub use cluster::{
-    AGENT_POOLS, AgentPool, ApiVersion, DIAGNOSTIC_SETTINGS, MANAGED_CLUSTERS, ManagedCluster,
-    NameKey, PoolSource, name_in_id,
+    AGENT_POOLS, AgentPool, ApiVersion, DIAGNOSTIC_SETTINGS, DiagnosticSetting, MANAGED_CLUSTERS,
+    ManagedCluster, NameKey, PoolSource, SettingTarget, name_in_id,
 };
 pub use eval::member_node;
 pub use functions::{RESOURCE_GROUP_NAME, SUBSCRIPTION_ID, TENANT_ID};

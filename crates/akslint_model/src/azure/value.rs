@@ -151,7 +151,7 @@ impl<'a> Value<'a> {
         self
     }
 
-    /// An unknown value.
+    /// An unknown value; a long expression is shortened for messages.
     #[must_use]
     pub fn unknown(
         at: NodeRef<'a>,
@@ -160,7 +160,7 @@ impl<'a> Value<'a> {
     ) -> Self {
         Self::new(
             Data::Unknown(Rc::new(Unknown {
-                expression: expression.into(),
+                expression: shorten(expression.into()),
                 reason: reason.into(),
                 allowed: Vec::new(),
             })),
@@ -424,6 +424,17 @@ impl<'a> Value<'a> {
             Data::Object(members) => members.size,
             _ => 1,
         }
+    }
+}
+
+/// Longest expression text an unknown value keeps.
+const MAX_EXPRESSION_CHARS: usize = 160;
+
+/// `text`, cut at [`MAX_EXPRESSION_CHARS`] characters with an ellipsis.
+fn shorten(text: String) -> String {
+    match text.char_indices().nth(MAX_EXPRESSION_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
 }
 
