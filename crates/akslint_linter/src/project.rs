@@ -620,4 +620,85 @@ mod tests {
             assert_eq!(account.location.file.path(), std::path::Path::new("a.yaml"));
         }
     }
+
+    #[test]
+    fn arm_clusters_and_their_diagnostic_settings_are_indexed_across_files() {
+        use crate::{FileFormat, LintSettings, Linter};
+
+        const SCHEMA: &str =
+            "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
+        let clusters = format!(
+            r#"{{"$schema": "{SCHEMA}",
+  "parameters": {{"name": {{"type": "string", "defaultValue": "aks-a"}}}},
+  "resources": [
+    {{"type": "Microsoft.ContainerService/managedClusters", "apiVersion": "2024-05-01", "name": "[parameters('name')]",
+      "resources": [{{"type": "providers/diagnosticSettings", "apiVersion": "2021-05-01-preview",
+                      "name": "Microsoft.Insights/audit",
+                      "properties": {{"logs": [{{"category": "kube-audit-admin", "enabled": true}},
+                                               {{"categoryGroup": "audit", "enabled": "[reference('x').on]"}}]}}}}]}},
+    {{"type": "Microsoft.ContainerService/managedClusters", "apiVersion": "2024-05-01", "name": "aks-b"}}]}}"#
+        );
+        let parameters = r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+  "parameters": {"name": {"value": "aks-from-file"}}}"#;
+        let settings = format!(
+            r#"{{"$schema": "{SCHEMA}",
+  "resources": [
+    {{"type": "Microsoft.Insights/diagnosticSettings", "apiVersion": "2021-05-01-preview", "name": "b",
+      "scope": "[resourceId('Microsoft.ContainerService/managedClusters', 'AKS-B')]",
+      "properties": {{"logs": [{{"category": "guard", "enabled": true}}]}}}},
+    {{"type": "Microsoft.Insights/diagnosticSettings", "apiVersion": "2021-05-01-preview", "name": "kv",
+      "scope": "[resourceId('Microsoft.KeyVault/vaults', 'kv')]", "properties": {{}}}},
+    {{"type": "Microsoft.Insights/diagnosticSettings", "apiVersion": "2021-05-01-preview", "name": "unknown",
+      "scope": "[parameters('target')]", "properties": {{}}}}]}}"#
+        );
+        let linter = Linter::new(LintSettings::default());
+        let files = [
+            SourceFile::new("clusters.json", clusters),
+            SourceFile::new("clusters.parameters.json", parameters),
+            SourceFile::new("settings.json", settings),
+        ];
+        let parsed: Vec<_> = files
+            .iter()
+            .map(|file| linter.parse(file, FileFormat::Json))
+            .collect();
+        let mut project = ProjectIndex::default();
+        for source in parsed.iter().rev() {
+            project.merge(linter.index(source));
+        }
+        assert_eq!(
+            project.parameter_files_for(Path::new("clusters.json")).len(),
+            1
+        );
+        let mut templates = ProjectIndex::default();
+        for source in &parsed {
+            templates.merge(linter.index_templates(source, &project));
+        }
+        project.merge(templates);
+
+        let names: Vec<_> = project
+            .managed_clusters
+            .iter()
+            .map(|c| c.name.as_deref().unwrap_or("?"))
+            .collect();
+        assert_eq!(names, ["aks-from-file", "aks-b"]);
+        let first = &project.managed_clusters[0];
+        let own: Vec<_> = project.diagnostic_settings_of(first).collect();
+        assert_eq!(own.len(), 1);
+        let logs = own[0].logs.as_ref().expect("logs");
+        assert_eq!(logs[0].category.as_deref(), Some("kube-audit-admin"));
+        assert_eq!(logs[0].enabled, Some(true));
+        assert_eq!(logs[1].category_group.as_deref(), Some("audit"));
+        assert_eq!(logs[1].enabled, None);
+        let second = &project.managed_clusters[1];
+        let across: Vec<_> = project.diagnostic_settings_of(second).collect();
+        assert_eq!(across.len(), 1);
+        assert_eq!(across[0].location.file.path(), Path::new("settings.json"));
+        assert!(
+            project
+                .diagnostic_settings
+                .iter()
+                .any(|s| s.target == DiagnosticTarget::Unknown)
+        );
+        assert_eq!(project.diagnostic_settings.len(), 3, "the Key Vault's is left out");
+    }
 }

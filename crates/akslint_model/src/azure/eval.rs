@@ -18,22 +18,45 @@ pub(crate) const MAX_COPY_COUNT: i64 = 800;
 /// the rest is unknown: bounds the time spent on hostile or pathological input.
 const BUDGET: u64 = 1_000_000;
 
-/// How deep parameters and variables may refer to one another before the value is unknown
-/// (keeps the recursion of lazy evaluation on a bounded stack).
-const MAX_REFERENCE_DEPTH: usize = 48;
+/// How deep evaluation may recurse (nested JSON, nested calls, and references to parameters
+/// and variables, which evaluate lazily) before the value is unknown: keeps the stack bounded
+/// on a 2 MiB thread, whatever chain of references a template builds.
+const MAX_RECURSION: usize = 160;
 
-/// State shared by every scope of one evaluation: the step budget and parsed expressions.
+/// State shared by every scope of one evaluation: the step budget, the recursion depth and
+/// parsed expressions.
 pub(crate) struct Evaluator {
     budget: Cell<u64>,
+    recursion: Cell<usize>,
     expressions: RefCell<HashMap<NodeId, Rc<Result<Expr, expr::ParseError>>>>,
+}
+
+/// One level of evaluation recursion, given back when dropped.
+pub(crate) struct Level<'e>(&'e Cell<usize>);
+
+impl Drop for Level<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get().saturating_sub(1));
+    }
 }
 
 impl Evaluator {
     pub(crate) fn new() -> Self {
         Self {
             budget: Cell::new(BUDGET),
+            recursion: Cell::new(0),
             expressions: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// Enters one level of recursion; `None` when it would go too deep.
+    pub(crate) fn enter(&self) -> Option<Level<'_>> {
+        let depth = self.recursion.get();
+        if depth >= MAX_RECURSION {
+            return None;
+        }
+        self.recursion.set(depth + 1);
+        Some(Level(&self.recursion))
     }
 
     /// Spends `steps`; false once the budget is gone.
@@ -123,6 +146,19 @@ pub(crate) struct TemplateScope<'a> {
 }
 
 impl<'a> TemplateScope<'a> {
+    /// Evaluates every parameter and variable in declaration order. Templates (and Bicep's
+    /// output) mostly declare what a value refers to before it, so each reference then finds
+    /// a value already evaluated and lazy evaluation does not recurse along long chains.
+    pub(crate) fn prepare(&self, ev: &Evaluator, at: NodeRef<'a>) {
+        let cx = Cx::new(ev, self, &[], at);
+        for slot in &self.parameters {
+            cx.resolved_parameter(slot);
+        }
+        for slot in &self.variables {
+            cx.resolved_variable(slot);
+        }
+    }
+
     /// Reads the `parameters` and `variables` sections of `template`; `provided` gives values
     /// from outside by parameter name (compared without case).
     pub(crate) fn new(
@@ -197,8 +233,6 @@ pub(crate) struct Cx<'c, 'a> {
     pub(crate) at: NodeRef<'a>,
     /// The expression text, for naming unknown sub-expressions.
     pub(crate) text: &'c str,
-    /// How many parameter and variable references deep this evaluation is.
-    pub(crate) depth: usize,
     /// Lambda variables in scope (`lambdaVariables('x')`).
     pub(crate) lambdas: &'c [(Rc<str>, Value<'a>)],
 }
@@ -216,7 +250,6 @@ impl<'c, 'a> Cx<'c, 'a> {
             loops,
             at,
             text: "",
-            depth: 0,
             lambdas: &[],
         }
     }
@@ -241,6 +274,10 @@ impl<'c, 'a> Cx<'c, 'a> {
         self.unknown(self.text, "is too costly to evaluate offline")
     }
 
+    fn too_deep(&self) -> Value<'a> {
+        self.unknown(self.text, "nests or refers too deeply to evaluate offline")
+    }
+
     /// Evaluates a node of the template: a literal, an expression string, a collection.
     /// Property `copy` loops inside objects are expanded.
     pub(crate) fn node(&self, node: NodeRef<'a>) -> Value<'a> {
@@ -248,6 +285,9 @@ impl<'c, 'a> Cx<'c, 'a> {
         if !cx.ev.spend(1) {
             return cx.out_of_budget();
         }
+        let Some(_level) = cx.ev.enter() else {
+            return cx.too_deep();
+        };
         if node.is_mapping() {
             return cx.mapping(node, &[]);
         }
@@ -372,6 +412,9 @@ impl<'c, 'a> Cx<'c, 'a> {
         if !self.ev.spend(1) {
             return self.out_of_budget();
         }
+        let Some(_level) = self.ev.enter() else {
+            return self.too_deep();
+        };
         match expr {
             Expr::String(text) => Value::string(Rc::clone(text), self.at),
             Expr::Int(value) => Value::new(Data::Int(*value), self.at),
@@ -468,15 +511,6 @@ impl<'c, 'a> Cx<'c, 'a> {
         if let Some(done) = done {
             return done;
         }
-        if self.depth > MAX_REFERENCE_DEPTH {
-            return (
-                self.unknown(
-                    expression,
-                    "refers through too many parameters and variables",
-                ),
-                OriginKind::ParameterDefault,
-            );
-        }
         *slot.state.borrow_mut() = Slot::InProgress;
         let (value, kind) = self.resolve_parameter(slot, &expression);
         *slot.state.borrow_mut() = Slot::Done(value.clone(), kind);
@@ -496,7 +530,6 @@ impl<'c, 'a> Cx<'c, 'a> {
             loops: &[],
             lambdas: &[],
             text: "",
-            depth: self.depth + 1,
             at: slot.decl,
             ..*self
         };
@@ -533,43 +566,40 @@ impl<'c, 'a> Cx<'c, 'a> {
                 format!("refers to variable `{name}`, which the template does not declare"),
             );
         };
-        let expression = format!("variables('{}')", slot.name);
-        let done = match &*slot.state.borrow() {
-            Slot::Done(value, _) => Some(value.clone()),
-            Slot::InProgress => return self.unknown(expression, "refers to itself"),
-            Slot::Pending => None,
-        };
-        let value = match done {
-            Some(value) => value,
-            None => {
-                if self.depth > MAX_REFERENCE_DEPTH {
-                    return self.unknown(
-                        expression,
-                        "refers through too many parameters and variables",
-                    );
-                }
-                *slot.state.borrow_mut() = Slot::InProgress;
-                let cx = Cx {
-                    loops: &[],
-                    lambdas: &[],
-                    text: "",
-                    depth: self.depth + 1,
-                    at: slot.node,
-                    ..*self
-                };
-                let value = if slot.is_loop {
-                    cx.property_loop(slot.node)
-                } else {
-                    cx.node(slot.node)
-                };
-                *slot.state.borrow_mut() = Slot::Done(value.clone(), OriginKind::Variable);
-                value
-            }
-        };
+        let value = self.resolved_variable(slot);
         if !self.ev.spend(value.size()) {
             return self.out_of_budget();
         }
         value.relocate(self.at, OriginKind::Variable, &slot.name)
+    }
+
+    /// The value of a variable where it is written, evaluated once.
+    pub(crate) fn resolved_variable(&self, slot: &VariableSlot<'a>) -> Value<'a> {
+        let expression = format!("variables('{}')", slot.name);
+        let done = match &*slot.state.borrow() {
+            Slot::Done(value, _) => Some(value.clone()),
+            Slot::InProgress => Some(self.unknown(expression, "refers to itself")),
+            Slot::Pending => None,
+        };
+        if let Some(value) = done {
+            return value;
+        }
+        *slot.state.borrow_mut() = Slot::InProgress;
+        // Variables are evaluated in the template's scope, outside any loop or lambda.
+        let cx = Cx {
+            loops: &[],
+            lambdas: &[],
+            text: "",
+            at: slot.node,
+            ..*self
+        };
+        let value = if slot.is_loop {
+            cx.property_loop(slot.node)
+        } else {
+            cx.node(slot.node)
+        };
+        *slot.state.borrow_mut() = Slot::Done(value.clone(), OriginKind::Variable);
+        value
     }
 
     /// `copyIndex([loopName], [offset])`.

@@ -914,7 +914,7 @@ fn format<'a>(f: &Fn_<'_, '_, 'a>) -> Result_<'a, Value<'a>> {
                 let index: usize = index_text
                     .parse()
                     .map_err(|_| f.invalid("bad placeholder in the format string"))?;
-                let arg = f.known(index + 1)?;
+                let arg = f.known(index.saturating_add(1))?;
                 if let Some(unknown) = deep_unknown(arg) {
                     return Err(Value::new(Data::Unknown(unknown), f.cx.at));
                 }

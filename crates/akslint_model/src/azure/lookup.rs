@@ -11,7 +11,8 @@ use super::value::{Data, Origin, Unknown, Value};
 /// - `Unknown`: the value, or an object on the way to it, cannot be known offline
 ///   (`reference()`, a parameter without value, ...). A rule never fails on it.
 /// - `Absent`: the property is not set (or is `null`); `parent` is the deepest object that
-///   exists on the path, for reporting "missing" findings at it.
+///   exists on the path, for reporting "missing" findings at it, and `null` the explicit
+///   `null` when the property is written as one (findings then point at it).
 #[derive(Debug, Clone)]
 pub enum Lookup<'v, 'a> {
     /// The property's value.
@@ -24,6 +25,8 @@ pub enum Lookup<'v, 'a> {
         parent: &'v Value<'a>,
         /// The part of the path that is missing (`networkProfile.networkPolicy`).
         missing: String,
+        /// The `null` written for the first missing key, if it is written as one.
+        null: Option<&'v Value<'a>>,
     },
 }
 
@@ -40,9 +43,14 @@ impl<'v, 'a> Lookup<'v, 'a> {
     pub fn get(self, path: &str) -> Self {
         let Self::Known(mut current) = self else {
             return match self {
-                Self::Absent { parent, missing } if !path.is_empty() => Self::Absent {
+                Self::Absent {
+                    parent,
+                    missing,
+                    null,
+                } if !path.is_empty() => Self::Absent {
                     parent,
                     missing: format!("{missing}.{path}"),
+                    null,
                 },
                 other => other,
             };
@@ -64,6 +72,7 @@ impl<'v, 'a> Lookup<'v, 'a> {
                     return Self::Absent {
                         parent: current,
                         missing,
+                        null: next,
                     };
                 }
                 Some(_) => {
@@ -146,17 +155,23 @@ impl<'v, 'a> Lookup<'v, 'a> {
     pub fn node(&self) -> NodeRef<'a> {
         match self {
             Self::Known(value) | Self::Unknown(value) => value.at(),
+            Self::Absent {
+                null: Some(null), ..
+            } => null.at(),
             Self::Absent { parent, .. } => parent.at(),
         }
     }
 
-    /// The span to report at: the value itself, or for an absent property the key of the
-    /// deepest existing object (the first entry of a list item), as `report_missing` does for
-    /// YAML.
+    /// The span to report at: the value itself; for an absent property, the entry that sets it
+    /// to `null` when there is one, else the key of the deepest existing object (the first entry
+    /// of a list item), as `report_missing` does for YAML.
     #[must_use]
     pub fn span(&self) -> Span {
         match self {
             Self::Known(value) | Self::Unknown(value) => value.at().span(),
+            Self::Absent {
+                null: Some(null), ..
+            } => null.at().entry_span(),
             Self::Absent { parent, .. } => parent.at().anchor_span(),
         }
     }
@@ -167,6 +182,9 @@ impl<'v, 'a> Lookup<'v, 'a> {
     pub fn origin(&self) -> Option<&'v Origin<'a>> {
         match self {
             Self::Known(value) | Self::Unknown(value) => value.origin(),
+            Self::Absent {
+                null: Some(null), ..
+            } => null.origin(),
             Self::Absent { parent, .. } => parent.origin(),
         }
     }

@@ -326,6 +326,9 @@ impl<'a> Walker<'_, 'a> {
         inner_scope: bool,
         depth: usize,
     ) {
+        if inner_scope {
+            scope.prepare(self.ev, node);
+        }
         let index = self.templates.len();
         // A nested template in a copy loop is evaluated per instance but described once.
         if self.seen.insert(node.id()) {
@@ -420,7 +423,7 @@ impl<'a> Walker<'_, 'a> {
             };
         let looped = member_node(node, "copy").is_some_and(|copy| copy.is_mapping());
         for (loop_name, index) in instances {
-            if self.resources.len() >= MAX_RESOURCES || self.ev.exhausted() {
+            if self.resources.len() >= MAX_RESOURCES {
                 self.truncated = true;
                 return;
             }

@@ -185,4 +185,15 @@ mod tests {
         assert_eq!(object.kind, "Microsoft.ContainerService/managedClusters");
         assert_eq!(object.name.as_deref(), Some("aks"));
     }
+
+    #[test]
+    fn a_jsonc_comment_suppresses_the_finding() {
+        let template = TEMPLATE.replace(
+            r#""properties": { "enableRBAC""#,
+            "\"properties\": {\n      // akslint: ignore[AKS108] legacy cluster, replaced next quarter\n      \"enableRBAC\"",
+        ).replace(r#""defaultValue": true"#, r#""defaultValue": false"#);
+        assert!(template.contains("// akslint"), "{template}");
+        let found = lint_files("AKS108", 35, &[("main.json", &template)]);
+        assert!(found.is_empty(), "{found:?}");
+    }
 }
