@@ -666,7 +666,9 @@ mod tests {
             project.merge(linter.index(source));
         }
         assert_eq!(
-            project.parameter_files_for(Path::new("clusters.json")).len(),
+            project
+                .parameter_files_for(Path::new("clusters.json"))
+                .len(),
             1
         );
         let mut templates = ProjectIndex::default();
@@ -699,6 +701,10 @@ mod tests {
                 .iter()
                 .any(|s| s.target == DiagnosticTarget::Unknown)
         );
-        assert_eq!(project.diagnostic_settings.len(), 3, "the Key Vault's is left out");
+        assert_eq!(
+            project.diagnostic_settings.len(),
+            3,
+            "the Key Vault's is left out"
+        );
     }
 }

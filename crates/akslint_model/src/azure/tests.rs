@@ -389,9 +389,15 @@ fn absent_lookups_point_at_the_nearest_parent() {
     assert!(parent.member("x").is_some());
     assert!(null.is_some());
     let span = lookup.span();
-    assert_eq!(&text[span.start as usize..span.end as usize], r#""x": null"#);
+    assert_eq!(
+        &text[span.start as usize..span.end as usize],
+        r#""x": null"#
+    );
     let span = resource.property("v.present.y").span();
-    assert_eq!(&text[span.start as usize..span.end as usize], r#""present""#);
+    assert_eq!(
+        &text[span.start as usize..span.end as usize],
+        r#""present""#
+    );
     assert!(resource.property("nothing.here").is_absent());
 }
 
