@@ -1,7 +1,8 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use akslint_diagnostics::{Diagnostic, ObjectRef, rule_url};
+use akslint_diagnostics::{Diagnostic, ObjectRef, Related, rule_url};
+use akslint_model::azure::{Lookup, Origin, Resource};
 use akslint_model::k8s::Object;
 use akslint_syntax::NodeRef;
 use akslint_text::{SourceFile, Span};
@@ -16,6 +17,10 @@ pub struct Context<'a> {
     pub(crate) project: &'a ProjectIndex,
     pub(crate) rule: &'static RuleMeta,
     pub(crate) object: Option<&'a Object<'a>>,
+    /// The ARM resource findings name (ARM rules; `None` for template-wide rules).
+    pub(crate) resource: Option<ObjectRef>,
+    /// The parameter file of the template evaluation being checked, if any.
+    pub(crate) parameter_file: Option<&'a Arc<SourceFile>>,
     pub(crate) diagnostics: &'a mut Vec<Diagnostic>,
 }
 
@@ -56,7 +61,10 @@ impl Context<'_> {
 
     /// Reports a finding at `span`; the returned diagnostic can take a help text.
     pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        let object = self.object.map(object_ref);
+        let object = self
+            .object
+            .map(object_ref)
+            .or_else(|| self.resource.clone());
         self.diagnostics.push(new_diagnostic(
             self.rule,
             self.file,
@@ -101,6 +109,63 @@ impl Context<'_> {
     ) -> &mut Diagnostic {
         let (nearest, _missing) = parent.walk_path(path);
         self.report(nearest.anchor_span(), message)
+    }
+}
+
+impl Context<'_> {
+    /// Reports a finding about an ARM property: at the value where the resource uses it (or,
+    /// when it is absent, at the key of the nearest existing parent), with the place the value
+    /// is written attached as related information when that is elsewhere ("value from the
+    /// default of parameter `x`", "value of parameter `x` in the parameter file").
+    ///
+    /// Rules report known values and absent properties; an unknown value is never a finding.
+    pub fn report_value(
+        &mut self,
+        lookup: &Lookup<'_, '_>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let related = lookup.origin().map(|origin| self.related(origin));
+        let diagnostic = self.report(lookup.span(), message);
+        diagnostic.related.extend(related);
+        diagnostic
+    }
+
+    /// Reports a finding about a whole ARM resource, at its `type` key.
+    pub fn report_resource(
+        &mut self,
+        resource: &Resource<'_>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.report(resource.anchor().anchor_span(), message)
+    }
+
+    /// The related location of a value's origin, in the template or in the parameter file.
+    #[must_use]
+    pub fn related(&self, origin: &Origin<'_>) -> Related {
+        let file = match self.parameter_file {
+            Some(parameters) if origin.in_parameter_file() => parameters,
+            _ => self.file,
+        };
+        Related {
+            file: Arc::clone(file),
+            span: origin.node.entry_span(),
+            message: origin.describe(),
+        }
+    }
+}
+
+/// The object reference of an ARM resource: its type and its evaluated name (or the name's
+/// expression).
+#[must_use]
+pub fn resource_ref(resource: &Resource<'_>) -> ObjectRef {
+    ObjectRef {
+        kind: resource
+            .resource_type
+            .as_deref()
+            .unwrap_or("resource")
+            .to_owned(),
+        name: Some(resource.name_text()),
+        namespace: None,
     }
 }
 

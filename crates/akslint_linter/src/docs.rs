@@ -46,6 +46,11 @@ fn scope_text(scope: Scope) -> String {
         Scope::Kinds(kinds) => kinds.join(", "),
         Scope::Objects => "every Kubernetes object".to_owned(),
         Scope::Project => "all objects of the run together (project-wide)".to_owned(),
+        Scope::ManagedClusters => {
+            "`Microsoft.ContainerService/managedClusters` resources in ARM templates".to_owned()
+        }
+        Scope::NodePools => "AKS node pools in ARM templates (`agentPoolProfiles` and `managedClusters/agentPools` resources)".to_owned(),
+        Scope::ArmTemplates => "ARM templates".to_owned(),
         Scope::Engine => "every file akslint reads".to_owned(),
     }
 }

@@ -5,6 +5,7 @@
 //! source, builds the model, runs the selected rules whose scope matches and returns sorted
 //! diagnostics.
 
+mod arm;
 mod context;
 pub mod docs;
 mod format;
@@ -19,7 +20,8 @@ pub mod suppression;
 #[cfg(test)]
 mod test_support;
 
-pub use context::{Context, ProjectContext};
+pub use arm::template_path_for_parameters;
+pub use context::{Context, ProjectContext, resource_ref};
 pub use format::FileFormat;
 pub use lint::{Linter, ParsedSource};
 pub use registry::{all_rules, find_rule};

@@ -1,12 +1,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use akslint_diagnostics::Diagnostic;
+use akslint_diagnostics::{Diagnostic, ObjectRef};
+use akslint_model::azure::ArmDocument;
 use akslint_model::k8s::{Object, objects};
 use akslint_syntax::{ParsedFile, SyntaxErrorKind, json, yaml};
 use akslint_text::SourceFile;
 
-use crate::context::{ProjectContext, new_diagnostic};
+use crate::arm::{arm_root, collect_facts, for_each_evaluation};
+use crate::context::{ProjectContext, new_diagnostic, resource_ref};
 use crate::project::ProjectIndex;
 use crate::rules::akl::{InputLimitExceeded, InvalidSyntax};
 use crate::suppression::Suppressions;
@@ -14,15 +16,20 @@ use crate::{Context, FileFormat, LintSettings, Rule, RuleMetadata, Scope, all_ru
 
 /// Lints sources with one set of settings; build it once per run and share it between threads.
 ///
-/// A run has three steps, so that rules can look across files: [`Linter::parse`] every source,
-/// [`Linter::index`] each into one [`ProjectIndex`] (merged), then [`Linter::lint_parsed`] each
-/// and [`Linter::lint_project`] once. [`Linter::lint`] does all three for a single source.
+/// A run has these steps, so that rules can look across files: [`Linter::parse`] every source;
+/// [`Linter::index`] each into one [`ProjectIndex`] (merged); [`Linter::index_templates`] each
+/// against that index (ARM templates, whose facts depend on the parameter files the first pass
+/// found) and merge again; then [`Linter::lint_parsed`] each and [`Linter::lint_project`] once.
+/// [`Linter::lint`] does all of them for a single source.
 pub struct Linter {
     settings: LintSettings,
     workload_rules: Vec<&'static dyn Rule>,
     rules_by_kind: HashMap<&'static str, Vec<&'static dyn Rule>>,
     object_rules: Vec<&'static dyn Rule>,
     project_rules: Vec<&'static dyn Rule>,
+    cluster_rules: Vec<&'static dyn Rule>,
+    pool_rules: Vec<&'static dyn Rule>,
+    template_rules: Vec<&'static dyn Rule>,
 }
 
 /// A source and its syntax tree, kept between the indexing and the linting step.
@@ -47,6 +54,9 @@ impl Linter {
         let mut rules_by_kind: HashMap<&'static str, Vec<&'static dyn Rule>> = HashMap::new();
         let mut object_rules = Vec::new();
         let mut project_rules = Vec::new();
+        let mut cluster_rules = Vec::new();
+        let mut pool_rules = Vec::new();
+        let mut template_rules = Vec::new();
         for (index, &rule) in all_rules().iter().enumerate() {
             if !settings.rules.is_enabled_index(index) {
                 continue;
@@ -60,6 +70,9 @@ impl Linter {
                 }
                 Scope::Objects => object_rules.push(rule),
                 Scope::Project => project_rules.push(rule),
+                Scope::ManagedClusters => cluster_rules.push(rule),
+                Scope::NodePools => pool_rules.push(rule),
+                Scope::ArmTemplates => template_rules.push(rule),
                 Scope::Engine => {}
             }
         }
@@ -69,6 +82,9 @@ impl Linter {
             rules_by_kind,
             object_rules,
             project_rules,
+            cluster_rules,
+            pool_rules,
+            template_rules,
         }
     }
 
@@ -80,10 +96,29 @@ impl Linter {
 
     /// Parses and lints one source on its own (its objects are the whole project); diagnostics
     /// come back sorted and without duplicates.
+    ///
+    /// An ARM template is evaluated with its parameter defaults: this entry point reads no
+    /// other file (the language server and stdin have no directory to look in). Use
+    /// [`Linter::lint_with_parameters`] to give parameter files.
     #[must_use]
     pub fn lint(&self, file: &Arc<SourceFile>, format: FileFormat) -> Vec<Diagnostic> {
+        self.lint_with_parameters(file, format, &[])
+    }
+
+    /// Like [`Linter::lint`], evaluating an ARM template once with each of `parameter_files`
+    /// (deployment parameter files) instead of with its defaults.
+    #[must_use]
+    pub fn lint_with_parameters(
+        &self,
+        file: &Arc<SourceFile>,
+        format: FileFormat,
+        parameter_files: &[Arc<SourceFile>],
+    ) -> Vec<Diagnostic> {
         let source = self.parse(file, format);
-        let project = self.index(&source);
+        let mut project = self.index(&source);
+        project.explicit_parameter_files = parameter_files.to_vec();
+        let templates = self.index_templates(&source, &project);
+        project.merge(templates);
         let mut diagnostics = self.lint_parsed(&source, &project);
         diagnostics.extend(self.lint_project(&project));
         self.apply_suppressions(&source, &mut diagnostics);
@@ -126,6 +161,32 @@ impl Linter {
         project
     }
 
+    /// The facts of an ARM template (its clusters and their diagnostic settings), evaluated with
+    /// the parameter files `project` knows for it (step two, second pass); merge them into
+    /// `project` with [`ProjectIndex::merge`].
+    #[must_use]
+    pub fn index_templates(
+        &self,
+        source: &ParsedSource<'_>,
+        project: &ProjectIndex,
+    ) -> ProjectIndex {
+        let mut facts = ProjectIndex::default();
+        if let Some(parsed) = &source.parsed
+            && let Some(root) = arm_root(parsed, ArmDocument::Template)
+        {
+            let parameter_files = project.parameter_files_for(source.file.path());
+            for_each_evaluation(
+                root,
+                &parameter_files,
+                &self.settings.limits,
+                |_, template| {
+                    collect_facts(source.file, template, &mut facts);
+                },
+            );
+        }
+        facts
+    }
+
     /// Lints one parsed source against the facts of the whole project (step three).
     #[must_use]
     pub fn lint_parsed(
@@ -139,9 +200,90 @@ impl Linter {
             for object in objects(parsed) {
                 self.lint_object(source.file, project, &object, &mut diagnostics);
             }
+            self.lint_template(source.file, parsed, project, &mut diagnostics);
         }
         finish(&mut diagnostics);
         diagnostics
+    }
+
+    /// Runs the ARM rules on every evaluation of a template (one per parameter file).
+    fn lint_template(
+        &self,
+        file: &Arc<SourceFile>,
+        parsed: &ParsedFile<'_>,
+        project: &ProjectIndex,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        if self.cluster_rules.is_empty()
+            && self.pool_rules.is_empty()
+            && self.template_rules.is_empty()
+        {
+            return;
+        }
+        let Some(root) = arm_root(parsed, ArmDocument::Template) else {
+            return;
+        };
+        let parameter_files = project.parameter_files_for(file.path());
+        for_each_evaluation(
+            root,
+            &parameter_files,
+            &self.settings.limits,
+            |parameters, template| {
+                let arm = ArmTarget {
+                    file,
+                    project,
+                    parameters,
+                };
+                for &rule in &self.template_rules {
+                    let mut cx = self.arm_context(&arm, rule, None, diagnostics);
+                    rule.check_template(template, &mut cx);
+                }
+                let clusters = template.managed_clusters();
+                for cluster in &clusters {
+                    for &rule in &self.cluster_rules {
+                        let object = Some(resource_ref(cluster.resource));
+                        let mut cx = self.arm_context(&arm, rule, object, diagnostics);
+                        rule.check_cluster(cluster, &mut cx);
+                    }
+                }
+                if self.pool_rules.is_empty() {
+                    return;
+                }
+                let orphans = template.child_pools();
+                let pools = clusters.iter().flat_map(|cluster| cluster.pools()).chain(
+                    orphans
+                        .iter()
+                        .filter(|(_, pool)| pool.cluster.is_none())
+                        .map(|(_, pool)| pool),
+                );
+                for pool in pools {
+                    for &rule in &self.pool_rules {
+                        let object = Some(resource_ref(pool.resource));
+                        let mut cx = self.arm_context(&arm, rule, object, diagnostics);
+                        rule.check_node_pool(pool, &mut cx);
+                    }
+                }
+            },
+        );
+    }
+
+    fn arm_context<'a>(
+        &'a self,
+        arm: &ArmTarget<'a>,
+        rule: &'static dyn Rule,
+        resource: Option<ObjectRef>,
+        diagnostics: &'a mut Vec<Diagnostic>,
+    ) -> Context<'a> {
+        Context {
+            file: arm.file,
+            settings: &self.settings,
+            project: arm.project,
+            rule: rule.meta(),
+            object: None,
+            resource,
+            parameter_file: arm.parameters,
+            diagnostics,
+        }
     }
 
     /// Runs the project-wide rules once, after every source was indexed.
@@ -229,13 +371,58 @@ impl Linter {
             project,
             rule: rule.meta(),
             object: Some(object),
+            resource: None,
+            parameter_file: None,
             diagnostics,
         }
     }
+}
+
+/// The file, project and parameter file an ARM evaluation is checked in.
+struct ArmTarget<'a> {
+    file: &'a Arc<SourceFile>,
+    project: &'a ProjectIndex,
+    parameters: Option<&'a Arc<SourceFile>>,
 }
 
 /// Sorts diagnostics into output order and drops repeats.
 pub(crate) fn finish(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(Diagnostic::output_order);
     diagnostics.dedup_by(|a, b| a.same_finding(b));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{RuleSelection, Selector};
+
+    #[test]
+    fn lint_with_parameters_evaluates_with_the_given_files_only() {
+        let template = SourceFile::new(
+            "t.json",
+            r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                "parameters": {"rbac": {"type": "bool", "defaultValue": true}},
+                "resources": [{"type": "Microsoft.ContainerService/managedClusters", "apiVersion": "2024-05-01",
+                               "name": "aks", "properties": {"enableRBAC": "[parameters('rbac')]"}}]}"#,
+        );
+        let parameters = SourceFile::new(
+            "anything.json",
+            r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+                "parameters": {"rbac": {"value": false}}}"#,
+        );
+        let linter = Linter::new(LintSettings {
+            rules: RuleSelection::new(&[Selector::parse("AKS108").expect("code")], &[]),
+            ..LintSettings::default()
+        });
+        assert!(linter.lint(&template, FileFormat::Json).is_empty());
+        let found = linter.lint_with_parameters(&template, FileFormat::Json, &[parameters]);
+        assert_eq!(found.len(), 1);
+        // A parameter file is not linted as a template.
+        let parameters_file = SourceFile::new(
+            "p.parameters.json",
+            r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+                "parameters": {}}"#,
+        );
+        assert!(linter.lint(&parameters_file, FileFormat::Json).is_empty());
+    }
 }

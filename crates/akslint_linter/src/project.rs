@@ -5,8 +5,13 @@
 //! Each file contributes its facts with [`ProjectIndex::collect`]; indexes from files linted in
 //! parallel are combined with [`ProjectIndex::merge`], which is order-independent so that the
 //! output does not depend on thread scheduling.
+//!
+//! ARM templates take a second pass ([`Linter::index_templates`](crate::Linter::index_templates)):
+//! their clusters and diagnostic settings depend on parameter files, which the first pass
+//! registers ([`ProjectIndex::parameter_files`]).
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use akslint_diagnostics::ObjectRef;
@@ -132,6 +137,62 @@ pub struct WorkloadSighting {
     pub location: Location,
 }
 
+/// An ARM resource of the run: the file and the offset of its object.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResourceKey {
+    /// The template file.
+    pub path: PathBuf,
+    /// Where the resource object starts.
+    pub offset: u32,
+}
+
+/// A `Microsoft.ContainerService/managedClusters` resource of an ARM template (one per
+/// evaluation that deploys it).
+#[derive(Debug, Clone)]
+pub struct ClusterFacts {
+    /// Which resource it is.
+    pub key: ResourceKey,
+    /// The evaluated name, when known.
+    pub name: Option<String>,
+    /// `apiVersion`.
+    pub api_version: Option<String>,
+    /// Its `type` key, naming the cluster.
+    pub location: Location,
+}
+
+/// Which cluster a diagnostic setting belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DiagnosticTarget {
+    /// A cluster of the same template.
+    Cluster(ResourceKey),
+    /// A cluster of this name (lowercased), deployed elsewhere.
+    ClusterNamed(String),
+    /// Unknown offline: it may be any cluster.
+    Unknown,
+}
+
+/// One entry of a diagnostic setting's `logs`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogFacts {
+    /// `category`, as written.
+    pub category: Option<String>,
+    /// `categoryGroup` (`audit`, `allLogs`), as written.
+    pub category_group: Option<String>,
+    /// `enabled`; `None` when unknown or not a boolean.
+    pub enabled: Option<bool>,
+}
+
+/// A diagnostic setting that collects logs from a managed cluster.
+#[derive(Debug, Clone)]
+pub struct DiagnosticSettingFacts {
+    /// The cluster.
+    pub target: DiagnosticTarget,
+    /// `properties.logs`; `None` when it cannot be evaluated.
+    pub logs: Option<Vec<LogFacts>>,
+    /// The setting resource.
+    pub location: Location,
+}
+
 /// Facts gathered from every file of a run.
 #[derive(Debug, Clone, Default)]
 pub struct ProjectIndex {
@@ -151,6 +212,16 @@ pub struct ProjectIndex {
     pub cluster_network_policy: Option<Location>,
     /// The first workload of each namespace (`None`: written without namespace).
     pub workload_namespaces: BTreeMap<Option<String>, WorkloadSighting>,
+    /// ARM parameter files by the path of the template they belong to by name
+    /// (`x.parameters.json` and `x.parameters.<env>.json` belong to `x.json`).
+    pub parameter_files: BTreeMap<PathBuf, Vec<Arc<SourceFile>>>,
+    /// Parameter files given explicitly (`--parameters`): they apply to every template of the
+    /// run, instead of the files found by name.
+    pub explicit_parameter_files: Vec<Arc<SourceFile>>,
+    /// Managed clusters of every ARM template evaluation, ordered by location.
+    pub managed_clusters: Vec<ClusterFacts>,
+    /// Diagnostic settings of managed clusters, ordered by location.
+    pub diagnostic_settings: Vec<DiagnosticSettingFacts>,
 }
 
 /// The label that opts a pod into Azure workload identity.
@@ -169,6 +240,42 @@ impl ProjectIndex {
         for object in objects(parsed) {
             self.collect_object(file, &object, workload_kinds);
         }
+        if crate::arm::arm_root(parsed, akslint_model::azure::ArmDocument::Parameters).is_some()
+            && let Some(template) = crate::arm::template_path_for_parameters(file.path())
+        {
+            self.parameter_files
+                .entry(template)
+                .or_default()
+                .push(Arc::clone(file));
+        }
+    }
+
+    /// The parameter files of the template at `path`: the explicit ones when there are any,
+    /// else those named after it.
+    #[must_use]
+    pub fn parameter_files_for(&self, path: &Path) -> Vec<Arc<SourceFile>> {
+        if !self.explicit_parameter_files.is_empty() {
+            return self.explicit_parameter_files.clone();
+        }
+        self.parameter_files.get(path).cloned().unwrap_or_default()
+    }
+
+    /// The diagnostic settings that belong to `cluster`: settings of the same resource, or of a
+    /// cluster of the same name elsewhere.
+    pub fn diagnostic_settings_of<'s>(
+        &'s self,
+        cluster: &'s ClusterFacts,
+    ) -> impl Iterator<Item = &'s DiagnosticSettingFacts> + 's {
+        self.diagnostic_settings
+            .iter()
+            .filter(move |setting| match &setting.target {
+                DiagnosticTarget::Cluster(key) => *key == cluster.key,
+                DiagnosticTarget::ClusterNamed(name) => cluster
+                    .name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name)),
+                DiagnosticTarget::Unknown => false,
+            })
     }
 
     fn collect_object(
@@ -309,6 +416,32 @@ impl ProjectIndex {
             entry.with_workload_identity |= usage.with_workload_identity;
             entry.without_workload_identity |= usage.without_workload_identity;
         }
+        for (template, files) in other.parameter_files {
+            let entry = self.parameter_files.entry(template).or_default();
+            entry.extend(files);
+            entry.sort_by(|a, b| a.path().cmp(b.path()));
+            entry.dedup_by(|a, b| a.path() == b.path());
+        }
+        self.explicit_parameter_files
+            .extend(other.explicit_parameter_files);
+        self.explicit_parameter_files
+            .sort_by(|a, b| a.path().cmp(b.path()));
+        self.explicit_parameter_files
+            .dedup_by(|a, b| a.path() == b.path());
+        // Sorted by place (and deduplicated: evaluations with several parameter files repeat
+        // what does not depend on them) so the order of merging does not show.
+        self.managed_clusters.extend(other.managed_clusters);
+        self.managed_clusters
+            .sort_by(|a, b| (&a.key, &a.name).cmp(&(&b.key, &b.name)));
+        self.managed_clusters
+            .dedup_by(|a, b| a.key == b.key && a.name == b.name);
+        self.diagnostic_settings.extend(other.diagnostic_settings);
+        self.diagnostic_settings.sort_by(|a, b| {
+            let place = |s: &DiagnosticSettingFacts| {
+                (s.location.file.path().to_owned(), s.location.span.start)
+            };
+            place(a).cmp(&place(b))
+        });
     }
 
     /// The Pod Security labels of the namespace a workload runs in, when that `Namespace` is in
@@ -486,5 +619,92 @@ mod tests {
             assert_eq!(account.automount_token, Some(false));
             assert_eq!(account.location.file.path(), std::path::Path::new("a.yaml"));
         }
+    }
+
+    #[test]
+    fn arm_clusters_and_their_diagnostic_settings_are_indexed_across_files() {
+        use crate::{FileFormat, LintSettings, Linter};
+
+        const SCHEMA: &str =
+            "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
+        let clusters = format!(
+            r#"{{"$schema": "{SCHEMA}",
+  "parameters": {{"name": {{"type": "string", "defaultValue": "aks-a"}}}},
+  "resources": [
+    {{"type": "Microsoft.ContainerService/managedClusters", "apiVersion": "2024-05-01", "name": "[parameters('name')]",
+      "resources": [{{"type": "providers/diagnosticSettings", "apiVersion": "2021-05-01-preview",
+                      "name": "Microsoft.Insights/audit",
+                      "properties": {{"logs": [{{"category": "kube-audit-admin", "enabled": true}},
+                                               {{"categoryGroup": "audit", "enabled": "[reference('x').on]"}}]}}}}]}},
+    {{"type": "Microsoft.ContainerService/managedClusters", "apiVersion": "2024-05-01", "name": "aks-b"}}]}}"#
+        );
+        let parameters = r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+  "parameters": {"name": {"value": "aks-from-file"}}}"#;
+        let settings = format!(
+            r#"{{"$schema": "{SCHEMA}",
+  "resources": [
+    {{"type": "Microsoft.Insights/diagnosticSettings", "apiVersion": "2021-05-01-preview", "name": "b",
+      "scope": "[resourceId('Microsoft.ContainerService/managedClusters', 'AKS-B')]",
+      "properties": {{"logs": [{{"category": "guard", "enabled": true}}]}}}},
+    {{"type": "Microsoft.Insights/diagnosticSettings", "apiVersion": "2021-05-01-preview", "name": "kv",
+      "scope": "[resourceId('Microsoft.KeyVault/vaults', 'kv')]", "properties": {{}}}},
+    {{"type": "Microsoft.Insights/diagnosticSettings", "apiVersion": "2021-05-01-preview", "name": "unknown",
+      "scope": "[parameters('target')]", "properties": {{}}}}]}}"#
+        );
+        let linter = Linter::new(LintSettings::default());
+        let files = [
+            SourceFile::new("clusters.json", clusters),
+            SourceFile::new("clusters.parameters.json", parameters),
+            SourceFile::new("settings.json", settings),
+        ];
+        let parsed: Vec<_> = files
+            .iter()
+            .map(|file| linter.parse(file, FileFormat::Json))
+            .collect();
+        let mut project = ProjectIndex::default();
+        for source in parsed.iter().rev() {
+            project.merge(linter.index(source));
+        }
+        assert_eq!(
+            project
+                .parameter_files_for(Path::new("clusters.json"))
+                .len(),
+            1
+        );
+        let mut templates = ProjectIndex::default();
+        for source in &parsed {
+            templates.merge(linter.index_templates(source, &project));
+        }
+        project.merge(templates);
+
+        let names: Vec<_> = project
+            .managed_clusters
+            .iter()
+            .map(|c| c.name.as_deref().unwrap_or("?"))
+            .collect();
+        assert_eq!(names, ["aks-from-file", "aks-b"]);
+        let first = &project.managed_clusters[0];
+        let own: Vec<_> = project.diagnostic_settings_of(first).collect();
+        assert_eq!(own.len(), 1);
+        let logs = own[0].logs.as_ref().expect("logs");
+        assert_eq!(logs[0].category.as_deref(), Some("kube-audit-admin"));
+        assert_eq!(logs[0].enabled, Some(true));
+        assert_eq!(logs[1].category_group.as_deref(), Some("audit"));
+        assert_eq!(logs[1].enabled, None);
+        let second = &project.managed_clusters[1];
+        let across: Vec<_> = project.diagnostic_settings_of(second).collect();
+        assert_eq!(across.len(), 1);
+        assert_eq!(across[0].location.file.path(), Path::new("settings.json"));
+        assert!(
+            project
+                .diagnostic_settings
+                .iter()
+                .any(|s| s.target == DiagnosticTarget::Unknown)
+        );
+        assert_eq!(
+            project.diagnostic_settings.len(),
+            3,
+            "the Key Vault's is left out"
+        );
     }
 }

@@ -1,13 +1,20 @@
 use std::sync::LazyLock;
 
 use crate::Rule;
-use crate::rules::{akl, k8s};
+use crate::rules::{akl, aks, arm, k8s};
 
 /// Every category's rules, in code order: each category module owns its own list, so adding a
 /// rule touches only its folder.
 static RULES: LazyLock<Vec<&'static dyn Rule>> = LazyLock::new(|| {
     [
         akl::RULES,
+        aks::api_server_and_identity::RULES,
+        aks::cluster_network::RULES,
+        aks::upgrades::RULES,
+        aks::monitoring_and_policy::RULES,
+        aks::data_protection::RULES,
+        aks::resilience::RULES,
+        arm::RULES,
         k8s::pod_security::RULES,
         k8s::images::RULES,
         k8s::resources::RULES,

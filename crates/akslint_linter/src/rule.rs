@@ -1,4 +1,5 @@
 use akslint_diagnostics::Severity;
+use akslint_model::azure::{AgentPool, EvaluatedTemplate, ManagedCluster};
 use akslint_model::k8s::{Object, Workload};
 
 use crate::context::ProjectContext;
@@ -22,6 +23,20 @@ pub enum Category {
     Network,
     /// Namespaces and API hygiene (K8S7xx).
     ApiHygiene,
+    /// AKS API server access and identity (AKS1xx).
+    ApiServerAndIdentity,
+    /// AKS cluster networking (AKS2xx).
+    ClusterNetwork,
+    /// AKS upgrades and versions (AKS3xx).
+    Upgrades,
+    /// AKS monitoring, Defender and policy (AKS4xx).
+    MonitoringAndPolicy,
+    /// AKS data protection and secrets (AKS5xx).
+    DataProtection,
+    /// AKS platform resilience (AKS6xx).
+    Resilience,
+    /// ARM template hygiene that leaks secrets (ARM0xx).
+    TemplateHygiene,
     /// akslint's own diagnostics (AKLxxx).
     Akslint,
 }
@@ -38,6 +53,13 @@ impl Category {
             Self::Rbac => "rbac",
             Self::Network => "network",
             Self::ApiHygiene => "api-hygiene",
+            Self::ApiServerAndIdentity => "api-server-and-identity",
+            Self::ClusterNetwork => "cluster-network",
+            Self::Upgrades => "upgrades",
+            Self::MonitoringAndPolicy => "monitoring-and-policy",
+            Self::DataProtection => "data-protection",
+            Self::Resilience => "resilience",
+            Self::TemplateHygiene => "template-hygiene",
             Self::Akslint => "akslint",
         }
     }
@@ -54,6 +76,15 @@ pub enum Scope {
     Objects,
     /// Facts about the whole run, through [`Rule::check_project`], once after every file.
     Project,
+    /// Every `Microsoft.ContainerService/managedClusters` resource of an ARM template (with
+    /// its node pools), through [`Rule::check_cluster`].
+    ManagedClusters,
+    /// Every AKS node pool of an ARM template, through [`Rule::check_node_pool`]:
+    /// `agentPoolProfiles[*]` of every cluster and every `managedClusters/agentPools` resource
+    /// (also one whose cluster is not in the file).
+    NodePools,
+    /// Every ARM template (each evaluation of it), through [`Rule::check_template`].
+    ArmTemplates,
     /// Raised by the engine itself (syntax errors, limits); never called.
     Engine,
 }
@@ -123,6 +154,19 @@ pub trait Rule: RuleMetadata + Send + Sync {
 
     /// Called once per run, after every file, when the scope is [`Scope::Project`].
     fn check_project(&self, _project: &ProjectIndex, _cx: &mut ProjectContext<'_>) {}
+
+    /// Called for every managed cluster of every evaluation of an ARM template when the scope
+    /// is [`Scope::ManagedClusters`]; findings name the cluster resource.
+    fn check_cluster(&self, _cluster: &ManagedCluster<'_, '_>, _cx: &mut Context<'_>) {}
+
+    /// Called for every node pool of every evaluation of an ARM template when the scope is
+    /// [`Scope::NodePools`]; findings name the resource declaring the pool (the cluster for
+    /// `agentPoolProfiles`, the `agentPools` resource otherwise).
+    fn check_node_pool(&self, _pool: &AgentPool<'_, '_>, _cx: &mut Context<'_>) {}
+
+    /// Called for every evaluation of an ARM template (one per parameter file, or one with the
+    /// defaults) when the scope is [`Scope::ArmTemplates`].
+    fn check_template(&self, _template: &EvaluatedTemplate<'_>, _cx: &mut Context<'_>) {}
 }
 
 /// Declares a rule: a unit struct whose doc comment is its documentation, and its metadata.

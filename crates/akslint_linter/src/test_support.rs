@@ -7,8 +7,9 @@ use akslint_text::SourceFile;
 use crate::project::ProjectIndex;
 use crate::{FileFormat, KubernetesVersion, LintSettings, Linter, RuleSelection, Selector};
 
-/// Lints `files` (path, YAML text) as one run with only `code` enabled at Kubernetes
-/// `1.minor`; returns the findings of every file, suppressions applied.
+/// Lints `files` (path, text; the format follows the extension, YAML when there is none) as
+/// one run with only `code` enabled at Kubernetes `1.minor`; returns the findings of every
+/// file, suppressions applied.
 pub(crate) fn lint_files(code: &str, minor: u32, files: &[(&str, &str)]) -> Vec<Diagnostic> {
     let selector = Selector::parse(code).expect("a registered code");
     let linter = Linter::new(LintSettings {
@@ -22,12 +23,20 @@ pub(crate) fn lint_files(code: &str, minor: u32, files: &[(&str, &str)]) -> Vec<
         .collect();
     let parsed: Vec<_> = sources
         .iter()
-        .map(|file| linter.parse(file, FileFormat::Yaml))
+        .map(|file| {
+            let format = FileFormat::from_path(file.path()).unwrap_or(FileFormat::Yaml);
+            linter.parse(file, format)
+        })
         .collect();
     let mut project = ProjectIndex::default();
     for source in &parsed {
         project.merge(linter.index(source));
     }
+    let mut templates = ProjectIndex::default();
+    for source in &parsed {
+        templates.merge(linter.index_templates(source, &project));
+    }
+    project.merge(templates);
     let project_findings = linter.lint_project(&project);
     let mut found = Vec::new();
     for source in &parsed {

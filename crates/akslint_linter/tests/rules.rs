@@ -85,7 +85,9 @@ fn message_problem(diagnostic: &akslint_diagnostics::Diagnostic) -> Option<Strin
     if let Some(object) = &diagnostic.object
         && let Some(name) = &object.name
     {
-        let named = format!("{} `{name}`", object.kind);
+        // ARM resources are named by the last segment of their type (`managedClusters `aks``).
+        let kind = object.kind.rsplit('/').next().unwrap_or(&object.kind);
+        let named = format!("{kind} `{name}`");
         if !message.to_lowercase().contains(&named.to_lowercase()) {
             return Some(format!("{code}: message does not name {named}: {message}"));
         }

@@ -39,14 +39,32 @@ enum Outcome {
 }
 
 /// Reads the candidates, then lints them in parallel in steps (parse, index the project-wide
-/// facts, lint, project-wide rules, suppressions), so that rules can see objects from every file
-/// of the run. Each file is linted with the settings of the configuration that governs it.
+/// facts, index ARM templates with their parameter files, lint, project-wide rules,
+/// suppressions), so that rules can see objects from every file of the run. Each file is
+/// linted with the settings of the configuration that governs it.
+///
+/// An ARM template is evaluated once per parameter file named after it
+/// (`x.parameters.json`, `x.parameters.<env>.json` beside `x.json`), or with its defaults.
 ///
 /// # Errors
 /// When a configuration file that governs some candidate is invalid.
 pub fn lint_candidates(
     candidates: &[Candidate],
     configurations: &Configurations,
+) -> Result<Report, ConfigError> {
+    lint_candidates_with_parameters(candidates, configurations, &[])
+}
+
+/// Like [`lint_candidates`], evaluating every ARM template of the run once with each of
+/// `parameter_files` (`--parameters`) instead of the parameter files named after it. A
+/// parameter file that cannot be read is reported in [`Report::io_errors`].
+///
+/// # Errors
+/// When a configuration file that governs some candidate is invalid.
+pub fn lint_candidates_with_parameters(
+    candidates: &[Candidate],
+    configurations: &Configurations,
+    parameter_files: &[std::path::PathBuf],
 ) -> Result<Report, ConfigError> {
     let mut governed = Vec::with_capacity(candidates.len());
     for candidate in candidates {
@@ -82,7 +100,7 @@ pub fn lint_candidates(
         .par_iter()
         .map(|(file, format, configured)| configured.linter.parse(file, *format))
         .collect();
-    let project = parsed
+    let mut project = parsed
         .par_iter()
         .zip(sources.par_iter())
         .map(|(source, (_, _, configured))| configured.linter.index(source))
@@ -90,6 +108,26 @@ pub fn lint_candidates(
             a.merge(b);
             a
         });
+    for path in parameter_files {
+        match std::fs::read_to_string(path) {
+            Ok(text) => project
+                .explicit_parameter_files
+                .push(SourceFile::new(path, text)),
+            Err(error) => report
+                .io_errors
+                .push((path.display().to_string(), error.to_string())),
+        }
+    }
+    // ARM templates are evaluated once the parameter files of the run are known.
+    let templates = parsed
+        .par_iter()
+        .zip(sources.par_iter())
+        .map(|(source, (_, _, configured))| configured.linter.index_templates(source, &project))
+        .reduce(ProjectIndex::default, |mut a, b| {
+            a.merge(b);
+            a
+        });
+    project.merge(templates);
     let mut per_file: Vec<Vec<Diagnostic>> = parsed
         .par_iter()
         .zip(sources.par_iter())
