@@ -8,8 +8,11 @@ use akslint_diagnostics::render::{
 use akslint_diagnostics::{Diagnostic, Severity};
 use akslint_linter::{all_rules, docs};
 use akslint_model::k8s::CustomWorkloadKind;
+use akslint_text::SourceFile;
 use akslint_workspace::baseline::Baseline;
-use akslint_workspace::{Configurations, Overrides, discover, lint_candidates, lint_text};
+use akslint_workspace::{
+    Configurations, Overrides, discover, lint_candidates_with_parameters, lint_text_with_parameters,
+};
 use clap::{Args, ValueEnum};
 
 use crate::exit;
@@ -70,6 +73,10 @@ pub struct CheckArgs {
     /// Record the current findings in a baseline file, report nothing and exit 0.
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     write_baseline: Option<PathBuf>,
+    /// Evaluate every ARM template of the run with this deployment parameter file, instead of
+    /// the `<template>.parameters*.json` beside it; repeat for one evaluation per file.
+    #[arg(long = "parameters", value_name = "FILE")]
+    parameter_files: Vec<PathBuf>,
     /// Use this configuration file for every file, instead of the closest `akslint.toml`.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -144,7 +151,17 @@ pub fn run(args: &CheckArgs) -> u8 {
             .stdin_filename
             .clone()
             .unwrap_or_else(|| PathBuf::from("-"));
-        match lint_text(&name, text, &configurations) {
+        let mut parameters = Vec::new();
+        for path in &args.parameter_files {
+            match std::fs::read_to_string(path) {
+                Ok(text) => parameters.push(SourceFile::new(path, text)),
+                Err(error) => {
+                    eprintln!("akslint: cannot read {}: {error}", path.display());
+                    return exit::ERROR;
+                }
+            }
+        }
+        match lint_text_with_parameters(&name, text, &configurations, &parameters) {
             Ok(found) => diagnostics.extend(found),
             Err(error) => {
                 eprintln!("akslint: {error}");
@@ -156,7 +173,11 @@ pub fn run(args: &CheckArgs) -> u8 {
     if !files.is_empty() {
         match discover(&files) {
             Ok(candidates) => {
-                let report = match lint_candidates(&candidates, &configurations) {
+                let report = match lint_candidates_with_parameters(
+                    &candidates,
+                    &configurations,
+                    &args.parameter_files,
+                ) {
                     Ok(report) => report,
                     Err(error) => {
                         eprintln!("akslint: {error}");

@@ -479,3 +479,40 @@ fn a_baseline_hides_known_findings_even_when_lines_move() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0]["range"]["start"]["line"], 16);
 }
+
+#[test]
+fn parameters_files_give_their_own_evaluation_of_arm_templates() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let template = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "parameters": { "rbac": { "type": "bool", "defaultValue": true } },
+  "resources": [{
+    "type": "Microsoft.ContainerService/managedClusters", "apiVersion": "2024-05-01", "name": "aks",
+    "properties": { "enableRBAC": "[parameters('rbac')]" } }]
+}"#;
+    let disabling = r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+  "parameters": { "rbac": { "value": false } } }"#;
+    std::fs::write(root.join("aks.json"), template).expect("written");
+    std::fs::create_dir_all(root.join("env")).expect("dir");
+    std::fs::write(root.join("env/dev.json"), disabling).expect("written");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "aks.json",
+            "--select",
+            "AKS108",
+            "--output-format",
+            "json",
+        ];
+        args.extend(extra);
+        let output = Command::new(env!("CARGO_BIN_EXE_akslint"))
+            .args(&args)
+            .current_dir(root)
+            .output()
+            .expect("runs");
+        codes(&output)
+    };
+    assert!(run(&[]).is_empty());
+    assert_eq!(run(&["--parameters", "env/dev.json"]), ["AKS108"]);
+}

@@ -12,4 +12,6 @@ mod run;
 
 pub use config::{ConfigError, Configurations, Overrides};
 pub use discover::{Candidate, DiscoveryError, discover};
-pub use run::{Report, lint_candidates, lint_candidates_with_parameters, lint_text};
+pub use run::{
+    Report, lint_candidates, lint_candidates_with_parameters, lint_text, lint_text_with_parameters,
+};

@@ -229,10 +229,25 @@ pub fn lint_text(
     text: String,
     configurations: &Configurations,
 ) -> Result<Vec<Diagnostic>, ConfigError> {
+    lint_text_with_parameters(path, text, configurations, &[])
+}
+
+/// Like [`lint_text`], evaluating an ARM template once with each of `parameter_files`.
+///
+/// # Errors
+/// When the configuration is invalid.
+pub fn lint_text_with_parameters(
+    path: &Path,
+    text: String,
+    configurations: &Configurations,
+    parameter_files: &[Arc<SourceFile>],
+) -> Result<Vec<Diagnostic>, ConfigError> {
     let configured = configurations.for_path(path)?;
     let format = FileFormat::from_path(path).unwrap_or_else(|| FileFormat::sniff(&text));
     let file = SourceFile::new(path, text);
-    let mut diagnostics = configured.linter.lint(&file, format);
+    let mut diagnostics = configured
+        .linter
+        .lint_with_parameters(&file, format, parameter_files);
     diagnostics.retain(|d| !configured.ignores(path, &d.code));
     Ok(diagnostics)
 }
