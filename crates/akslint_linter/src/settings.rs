@@ -95,12 +95,17 @@ pub struct RuleOptions {
     /// Registries images may come from (K8S203): globs on the registry host (and optional path
     /// prefix), `*` matching any run of characters.
     pub allowed_registries: Vec<String>,
+    /// The oldest Kubernetes minor version a cluster or node pool may run (AKS301,
+    /// `minimum-kubernetes-version`). Default: the oldest minor AKS supports on the date of
+    /// the support calendar in `rules::aks::upgrades`.
+    pub minimum_kubernetes_version: KubernetesVersion,
 }
 
 impl Default for RuleOptions {
     fn default() -> Self {
         Self {
             allowed_registries: vec!["*.azurecr.io".to_owned(), "mcr.microsoft.com".to_owned()],
+            minimum_kubernetes_version: crate::rules::aks::upgrades::oldest_supported_minor(),
         }
     }
 }
