@@ -63,6 +63,9 @@ pub struct CheckArgs {
     /// default `*.azurecr.io`, `mcr.microsoft.com`.
     #[arg(long = "allowed-registry", value_name = "GLOB")]
     allowed_registries: Vec<String>,
+    /// The oldest Kubernetes version an AKS cluster may run (AKS301), e.g. `1.33`.
+    #[arg(long, value_name = "VERSION")]
+    minimum_kubernetes_version: Option<String>,
     /// An extra kind that carries a pod spec, and where: `Kind[.group]=dotted.path.to.podspec`,
     /// e.g. `ScaledJob.keda.sh=spec.jobTargetRef.template.spec`; repeat for several.
     #[arg(long = "workload-kind", value_name = "KIND=PATH")]
@@ -116,6 +119,7 @@ fn configurations(args: &CheckArgs) -> Result<Configurations, String> {
         ignore: args.ignore.clone(),
         kubernetes_version: args.kubernetes_version.clone(),
         allowed_registries: args.allowed_registries.clone(),
+        minimum_kubernetes_version: args.minimum_kubernetes_version.clone(),
         workload_kinds,
         ignore_suppressions: args.no_suppressions,
     };

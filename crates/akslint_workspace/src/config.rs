@@ -83,6 +83,8 @@ pub struct LintSection {
 pub struct OptionsSection {
     /// Registries images may come from (K8S203).
     pub allowed_registries: Option<Vec<String>>,
+    /// The oldest Kubernetes version a cluster may run (AKS301), e.g. `"1.33"`.
+    pub minimum_kubernetes_version: Option<String>,
 }
 
 /// One `[[workload-kinds]]` entry.
@@ -122,6 +124,8 @@ pub struct Overrides {
     pub kubernetes_version: Option<String>,
     /// `--allowed-registry` (replaces the file's list when not empty).
     pub allowed_registries: Vec<String>,
+    /// `--minimum-kubernetes-version`.
+    pub minimum_kubernetes_version: Option<String>,
     /// `--workload-kind` (added to the file's).
     pub workload_kinds: Vec<CustomWorkloadKind>,
     /// `--no-suppressions`.
@@ -281,6 +285,17 @@ pub fn settings(
             .clone_from(&overrides.allowed_registries);
     } else if let Some(registries) = &lint.options.allowed_registries {
         options.allowed_registries.clone_from(registries);
+    }
+    let minimum_text = overrides
+        .minimum_kubernetes_version
+        .as_deref()
+        .or(lint.options.minimum_kubernetes_version.as_deref());
+    if let Some(text) = minimum_text {
+        options.minimum_kubernetes_version = KubernetesVersion::parse(text).ok_or_else(|| {
+            ConfigError(format!(
+                "`{text}` is not a minimum Kubernetes version like `1.33`"
+            ))
+        })?;
     }
     let mut custom: Vec<CustomWorkloadKind> = Vec::new();
     for entry in file.map_or(&[][..], |f| f.workload_kinds.as_slice()) {
@@ -455,6 +470,7 @@ ignore = ["host-pid"]
 
 [lint.options]
 allowed-registries = ["ghcr.io/contoso"]
+minimum-kubernetes-version = "1.33"
 
 [[workload-kinds]]
 kind = "ScaledJob"
@@ -470,6 +486,10 @@ pod-spec-path = "spec.jobTargetRef.template.spec"
         assert!(settings.rules.is_enabled("K8S101"));
         assert!(!settings.rules.is_enabled("K8S108"));
         assert_eq!(settings.options.allowed_registries, ["ghcr.io/contoso"]);
+        assert_eq!(
+            settings.options.minimum_kubernetes_version,
+            KubernetesVersion::new(33)
+        );
         assert_eq!(settings.workload_kinds.custom.len(), 1);
         assert!(config.excludes(Path::new("repo/vendor/x.yaml")));
         assert!(!config.excludes(Path::new("repo/app/x.yaml")));
