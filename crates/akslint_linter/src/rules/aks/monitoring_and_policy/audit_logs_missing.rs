@@ -46,9 +46,10 @@ declare_rule! {
     ///
     /// Nothing is flagged when it cannot be decided offline: a setting whose `logs` (or one
     /// entry's category or `enabled`) is only known during deployment, or a setting whose
-    /// `scope` is unknown, which may belong to any cluster of the run (a generic diagnostics
-    /// module whose target is a parameter is such a setting; lint one project per run, or
-    /// its unknown settings stand for every cluster). A cluster whose
+    /// `scope` is unknown and that is written in the cluster's folder, which may be the
+    /// cluster's (a generic diagnostics module whose target is a parameter is such a setting).
+    /// Such a setting in another folder is not taken for this cluster's: in a repository of
+    /// unrelated templates it is some other resource's. A cluster whose
     /// settings live in a template that is not part of the run is flagged; lint the files
     /// together, or suppress the finding.
     ///
@@ -120,9 +121,17 @@ impl Rule for AuditLogsMissing {
             if !seen.insert((cluster.key.clone(), cluster.name.clone())) {
                 continue;
             }
+            // A setting whose scope is unknown may be this cluster's only when it is written
+            // beside it: in a repository of unrelated templates, a SQL database's setting in
+            // another folder must not silence the finding.
+            let cluster_dir = cluster.location.file.path().parent();
+            let nearby = anywhere
+                .iter()
+                .copied()
+                .filter(move |s| s.location.file.path().parent() == cluster_dir);
             let mut settings: Vec<&DiagnosticSettingFacts> = project
                 .diagnostic_settings_of(cluster)
-                .chain(anywhere.iter().copied())
+                .chain(nearby)
                 .chain(
                     // A cluster whose name is unknown may be the one a setting names.
                     project.diagnostic_settings.iter().filter(|s| {
@@ -307,6 +316,16 @@ mod tests {
         let related = &found[0].related[0];
         assert_eq!(related.file.path(), Path::new("diagnostics.json"));
         assert_eq!(related.message, "diagnostic setting whose scope is unknown");
+        // In another folder, it is some other resource's setting.
+        let found = lint_files(
+            "AKS402",
+            35,
+            &[
+                ("aks/cluster.json", CLUSTER),
+                ("sql/diagnostics.json", &unknown),
+            ],
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
     }
 
     #[test]
