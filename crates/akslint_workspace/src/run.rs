@@ -222,5 +222,6 @@ fn engine_diagnostic(
         source_template: None,
         related: Vec::new(),
         url: Some(rule_url(meta.code)),
+        fix: None,
     }
 }
