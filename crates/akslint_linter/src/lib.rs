@@ -7,6 +7,7 @@
 
 mod context;
 pub mod docs;
+pub mod fix;
 mod format;
 mod lint;
 pub mod project;
