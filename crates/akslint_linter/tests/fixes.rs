@@ -224,15 +224,18 @@ fn first_fix(code: &str, text: &str) -> Option<akslint_diagnostics::Fix> {
 }
 
 #[test]
-fn no_fix_where_the_api_server_would_reject_the_result() {
+fn fixes_that_the_api_server_would_reject_are_not_offered() {
     let privileged = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    securityContext: {privileged: true}\n";
     assert_eq!(first_fix("K8S102", privileged), None);
     let sys_admin = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    securityContext: {capabilities: {add: [CAP_SYS_ADMIN]}}\n";
     assert_eq!(first_fix("K8S102", sys_admin), None);
     let root = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    securityContext: {runAsUser: 0}\n";
     assert_eq!(first_fix("K8S103", root), None);
+    // A profile that names a local profile file is meant to be `Localhost`.
     let localhost = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    securityContext: {seccompProfile: {type: Unconfined, localhostProfile: p.json}}\n";
-    assert_eq!(first_fix("K8S113", localhost), None);
+    let fix = first_fix("K8S113", localhost).expect("a fix");
+    assert_eq!(fix.message, "set `seccompProfile.type: Localhost`");
+    assert_eq!(fix.edits[0].content, "Localhost");
     let quoted = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: \"false\"\n  containers: [{name: app}]\n";
     assert_eq!(first_fix("K8S125", quoted), None);
 }

@@ -38,6 +38,9 @@ enum Outcome {
     Unreadable(String, String),
 }
 
+/// A file read for linting, with the linter of the configuration that governs it.
+pub(crate) type Source = (Arc<SourceFile>, FileFormat, Arc<ConfiguredLinter>);
+
 /// Reads the candidates, then lints them in parallel in steps (parse, index the project-wide
 /// facts, lint, project-wide rules, suppressions), so that rules can see objects from every file
 /// of the run. Each file is linted with the settings of the configuration that governs it.
@@ -48,6 +51,20 @@ pub fn lint_candidates(
     candidates: &[Candidate],
     configurations: &Configurations,
 ) -> Result<Report, ConfigError> {
+    let (sources, mut report) = read_candidates(candidates, configurations)?;
+    let (per_file, elsewhere) = lint_sources(&sources);
+    report.diagnostics.extend(elsewhere);
+    report.diagnostics.extend(per_file.into_iter().flatten());
+    report.diagnostics.sort_by(Diagnostic::output_order);
+    Ok(report)
+}
+
+/// Reads the candidates that their configuration does not exclude: the sources to lint, and a
+/// report of what was read (files that cannot be linted are reported there already).
+pub(crate) fn read_candidates(
+    candidates: &[Candidate],
+    configurations: &Configurations,
+) -> Result<(Vec<Source>, Report), ConfigError> {
     let mut governed = Vec::with_capacity(candidates.len());
     for candidate in candidates {
         let configured = configurations.for_path(&candidate.path)?;
@@ -78,6 +95,12 @@ pub fn lint_candidates(
             Outcome::Unreadable(path, error) => report.io_errors.push((path, error)),
         }
     }
+    Ok((sources, report))
+}
+
+/// Lints read sources together: the findings of each source (in order, suppressions and
+/// per-path ignores applied), and project-wide findings in files that are not among them.
+pub(crate) fn lint_sources(sources: &[Source]) -> (Vec<Vec<Diagnostic>>, Vec<Diagnostic>) {
     let parsed: Vec<_> = sources
         .par_iter()
         .map(|(file, format, configured)| configured.linter.parse(file, *format))
@@ -95,7 +118,8 @@ pub fn lint_candidates(
         .zip(sources.par_iter())
         .map(|(source, (_, _, configured))| configured.linter.lint_parsed(source, &project))
         .collect();
-    route_project_findings(&sources, &project, &mut per_file, &mut report);
+    let mut elsewhere = Vec::new();
+    route_project_findings(sources, &project, &mut per_file, &mut elsewhere);
     per_file
         .par_iter_mut()
         .zip(parsed.par_iter().zip(sources.par_iter()))
@@ -103,18 +127,16 @@ pub fn lint_candidates(
             configured.linter.apply_suppressions(source, diagnostics);
             diagnostics.retain(|d| !configured.ignores(file.path(), &d.code));
         });
-    report.diagnostics.extend(per_file.into_iter().flatten());
-    report.diagnostics.sort_by(Diagnostic::output_order);
-    Ok(report)
+    (per_file, elsewhere)
 }
 
 /// Runs the project-wide rules once per configuration and gives each finding to the file it
 /// points into, when that file is governed by the same configuration.
 fn route_project_findings(
-    sources: &[(Arc<SourceFile>, FileFormat, Arc<ConfiguredLinter>)],
+    sources: &[Source],
     project: &ProjectIndex,
     per_file: &mut [Vec<Diagnostic>],
-    report: &mut Report,
+    elsewhere: &mut Vec<Diagnostic>,
 ) {
     let file_index: HashMap<&Path, usize> = sources
         .iter()
@@ -134,7 +156,7 @@ fn route_project_findings(
                     per_file[index].push(diagnostic);
                 }
                 Some(_) => {}
-                None => report.diagnostics.push(diagnostic),
+                None => elsewhere.push(diagnostic),
             }
         }
     }

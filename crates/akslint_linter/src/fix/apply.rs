@@ -122,8 +122,14 @@ impl FixTarget {
     /// The text to write back, with the byte-order mark the file began with.
     #[must_use]
     pub fn output(&self) -> String {
-        with_bom(&self.file, self.file.text())
+        file_text(&self.file)
     }
+}
+
+/// The text of `file` as it is written on disk: with the byte-order mark it began with.
+#[must_use]
+pub fn file_text(file: &SourceFile) -> String {
+    with_bom(file, file.text())
 }
 
 fn with_bom(file: &SourceFile, text: &str) -> String {

@@ -26,7 +26,7 @@ mod layout;
 
 use akslint_diagnostics::{Diagnostic, Fix};
 
-pub use apply::{Applied, FixTarget, MAX_PASSES, apply_fixes, fix_until_stable};
+pub use apply::{Applied, FixTarget, MAX_PASSES, apply_fixes, file_text, fix_until_stable};
 pub use editor::{NewValue, YamlEditor};
 
 use crate::Context;

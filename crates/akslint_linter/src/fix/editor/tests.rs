@@ -29,28 +29,35 @@ fn container(root: NodeRef<'_>, index: usize) -> NodeRef<'_> {
         .expect("a container")
 }
 
-const NO_ESCALATION: (&[&str], NewValue<'static>) = (
-    &["securityContext", "allowPrivilegeEscalation"],
-    NewValue::Bool(false),
-);
+/// Sets `allowPrivilegeEscalation: false` in the first container.
+fn no_escalation(editor: &mut YamlEditor<'_>, root: NodeRef<'_>) -> Option<()> {
+    editor.set(
+        container(root, 0),
+        &["securityContext", "allowPrivilegeEscalation"],
+        NewValue::Bool(false),
+    )
+}
 
-fn set_no_escalation(index: usize) -> impl FnOnce(&mut YamlEditor<'_>, NodeRef<'_>) -> Option<()> {
-    move |editor, root| editor.set(container(root, index), NO_ESCALATION.0, NO_ESCALATION.1)
+/// Runs `op` on each text before and compares with the text after.
+fn check(op: fn(&mut YamlEditor<'_>, NodeRef<'_>) -> Option<()>, cases: &[(&str, &str)]) {
+    for (before, after) in cases {
+        assert_eq!(edit(before, op).as_deref(), Some(*after), "{before}");
+    }
 }
 
 #[test]
 fn a_missing_mapping_is_created_in_block_style_before_the_next_item() {
-    let text = "\
+    check(
+        no_escalation,
+        &[(
+            "\
 spec:
   containers:
     - name: app
       image: nginx # pinned later
     # the sidecar
     - name: sidecar
-";
-    assert_eq!(
-        edit(text, set_no_escalation(0)).as_deref(),
-        Some(
+",
             "\
 spec:
   containers:
@@ -60,24 +67,24 @@ spec:
         allowPrivilegeEscalation: false
     # the sidecar
     - name: sidecar
-"
-        )
+",
+        )],
     );
 }
 
 #[test]
 fn a_key_is_added_to_an_existing_block_mapping_at_its_indentation() {
-    let text = "\
+    check(
+        no_escalation,
+        &[(
+            "\
 spec:
     containers:
     -   name: app
         securityContext:
             runAsNonRoot: true   # required
         image: app
-";
-    assert_eq!(
-        edit(text, set_no_escalation(0)).as_deref(),
-        Some(
+",
             "\
 spec:
     containers:
@@ -86,33 +93,29 @@ spec:
             runAsNonRoot: true   # required
             allowPrivilegeEscalation: false
         image: app
-"
-        )
+",
+        )],
     );
 }
 
 #[test]
 fn flow_mappings_get_the_entry_inline() {
-    let text = "spec:\n  containers:\n    - {name: app, securityContext: {runAsNonRoot: true}}\n";
-    assert_eq!(
-        edit(text, set_no_escalation(0)).as_deref(),
-        Some(
-            "spec:\n  containers:\n    - {name: app, securityContext: {runAsNonRoot: true, allowPrivilegeEscalation: false}}\n"
-        )
-    );
-    let text = "spec:\n  containers:\n    - name: app\n      securityContext: {}\n";
-    assert_eq!(
-        edit(text, set_no_escalation(0)).as_deref(),
-        Some(
-            "spec:\n  containers:\n    - name: app\n      securityContext: {allowPrivilegeEscalation: false}\n"
-        )
-    );
-    let text = "spec:\n  containers: [{name: app}]\n";
-    assert_eq!(
-        edit(text, set_no_escalation(0)).as_deref(),
-        Some(
-            "spec:\n  containers: [{name: app, securityContext: {allowPrivilegeEscalation: false}}]\n"
-        )
+    check(
+        no_escalation,
+        &[
+            (
+                "spec:\n  containers:\n    - {name: app, securityContext: {runAsNonRoot: true}}\n",
+                "spec:\n  containers:\n    - {name: app, securityContext: {runAsNonRoot: true, allowPrivilegeEscalation: false}}\n",
+            ),
+            (
+                "spec:\n  containers:\n    - name: app\n      securityContext: {}\n",
+                "spec:\n  containers:\n    - name: app\n      securityContext: {allowPrivilegeEscalation: false}\n",
+            ),
+            (
+                "spec:\n  containers: [{name: app}]\n",
+                "spec:\n  containers: [{name: app, securityContext: {allowPrivilegeEscalation: false}}]\n",
+            ),
+        ],
     );
 }
 
@@ -137,26 +140,22 @@ fn values_are_replaced_in_place_with_their_quotes() {
 
 #[test]
 fn null_values_are_filled() {
-    let text = "spec:\n  containers:\n  - name: app\n    securityContext:   # to do\n  - name: b\n";
-    assert_eq!(
-        edit(text, set_no_escalation(0)).as_deref(),
-        Some(
-            "spec:\n  containers:\n  - name: app\n    securityContext:   # to do\n      allowPrivilegeEscalation: false\n  - name: b\n"
-        )
-    );
-    let text = "spec:\n  containers:\n  - name: app\n    securityContext: ~\n";
-    assert_eq!(
-        edit(text, set_no_escalation(0)).as_deref(),
-        Some(
-            "spec:\n  containers:\n  - name: app\n    securityContext: {allowPrivilegeEscalation: false}\n"
-        )
-    );
-    let text = "spec:\n  containers:\n  - name: app\n    securityContext:\n      allowPrivilegeEscalation:\n";
-    assert_eq!(
-        edit(text, set_no_escalation(0)).as_deref(),
-        Some(
-            "spec:\n  containers:\n  - name: app\n    securityContext:\n      allowPrivilegeEscalation: false\n"
-        )
+    check(
+        no_escalation,
+        &[
+            (
+                "spec:\n  containers:\n  - name: app\n    securityContext:   # to do\n  - name: b\n",
+                "spec:\n  containers:\n  - name: app\n    securityContext:   # to do\n      allowPrivilegeEscalation: false\n  - name: b\n",
+            ),
+            (
+                "spec:\n  containers:\n  - name: app\n    securityContext: ~\n",
+                "spec:\n  containers:\n  - name: app\n    securityContext: {allowPrivilegeEscalation: false}\n",
+            ),
+            (
+                "spec:\n  containers:\n  - name: app\n    securityContext:\n      allowPrivilegeEscalation:\n",
+                "spec:\n  containers:\n  - name: app\n    securityContext:\n      allowPrivilegeEscalation: false\n",
+            ),
+        ],
     );
 }
 
@@ -170,69 +169,60 @@ fn drop_all(editor: &mut YamlEditor<'_>, root: NodeRef<'_>) -> Option<()> {
 
 #[test]
 fn a_new_list_follows_the_sequence_style_of_the_file() {
-    let text = "spec:\n  containers:\n  - name: app\n";
-    assert_eq!(
-        edit(text, drop_all).as_deref(),
-        Some(
-            "spec:\n  containers:\n  - name: app\n    securityContext:\n      capabilities:\n        drop:\n        - ALL\n"
-        )
-    );
-    let text = "spec:\n  containers:\n    - name: app\n";
-    assert_eq!(
-        edit(text, drop_all).as_deref(),
-        Some(
-            "spec:\n  containers:\n    - name: app\n      securityContext:\n        capabilities:\n          drop:\n            - ALL\n"
-        )
+    check(
+        drop_all,
+        &[
+            (
+                "spec:\n  containers:\n  - name: app\n",
+                "spec:\n  containers:\n  - name: app\n    securityContext:\n      capabilities:\n        drop:\n        - ALL\n",
+            ),
+            (
+                "spec:\n  containers:\n    - name: app\n",
+                "spec:\n  containers:\n    - name: app\n      securityContext:\n        capabilities:\n          drop:\n            - ALL\n",
+            ),
+        ],
     );
 }
 
 #[test]
 fn an_item_is_appended_to_an_existing_list_in_its_style() {
-    let text = "spec:\n  containers:\n  - name: app\n    securityContext:\n      capabilities:\n        drop:\n          - NET_RAW # no raw sockets\n        add: [NET_BIND_SERVICE]\n";
-    assert_eq!(
-        edit(text, drop_all).as_deref(),
-        Some(
-            "spec:\n  containers:\n  - name: app\n    securityContext:\n      capabilities:\n        drop:\n          - NET_RAW # no raw sockets\n          - ALL\n        add: [NET_BIND_SERVICE]\n"
-        )
-    );
-    let text = "spec:\n  containers:\n  - name: app\n    securityContext:\n      capabilities: {drop: [\"NET_RAW\"]}\n";
-    assert_eq!(
-        edit(text, drop_all).as_deref(),
-        Some(
-            "spec:\n  containers:\n  - name: app\n    securityContext:\n      capabilities: {drop: [\"NET_RAW\", \"ALL\"]}\n"
-        )
-    );
-    let text = "spec:\n  containers:\n  - name: app\n    securityContext:\n      capabilities: {drop: []}\n";
-    assert_eq!(
-        edit(text, drop_all).as_deref(),
-        Some(
-            "spec:\n  containers:\n  - name: app\n    securityContext:\n      capabilities: {drop: [ALL]}\n"
-        )
-    );
-    let text = "spec:\n  containers:\n  - name: app\n    securityContext:\n      capabilities:\n        drop:\n";
-    assert_eq!(
-        edit(text, drop_all).as_deref(),
-        Some(
-            "spec:\n  containers:\n  - name: app\n    securityContext:\n      capabilities:\n        drop:\n        - ALL\n"
-        )
+    check(
+        drop_all,
+        &[
+            (
+                "spec:\n  containers:\n  - name: app\n    securityContext:\n      capabilities:\n        drop:\n          - NET_RAW # no raw sockets\n        add: [NET_BIND_SERVICE]\n",
+                "spec:\n  containers:\n  - name: app\n    securityContext:\n      capabilities:\n        drop:\n          - NET_RAW # no raw sockets\n          - ALL\n        add: [NET_BIND_SERVICE]\n",
+            ),
+            (
+                "spec:\n  containers:\n  - name: app\n    securityContext:\n      capabilities: {drop: [\"NET_RAW\"]}\n",
+                "spec:\n  containers:\n  - name: app\n    securityContext:\n      capabilities: {drop: [\"NET_RAW\", \"ALL\"]}\n",
+            ),
+            (
+                "spec:\n  containers:\n  - name: app\n    securityContext:\n      capabilities: {drop: []}\n",
+                "spec:\n  containers:\n  - name: app\n    securityContext:\n      capabilities: {drop: [ALL]}\n",
+            ),
+            (
+                "spec:\n  containers:\n  - name: app\n    securityContext:\n      capabilities:\n        drop:\n",
+                "spec:\n  containers:\n  - name: app\n    securityContext:\n      capabilities:\n        drop:\n        - ALL\n",
+            ),
+        ],
     );
 }
 
 #[test]
 fn crlf_line_endings_and_a_missing_final_newline_are_kept() {
-    let text = "spec:\r\n  containers:\r\n    - name: app\r\n";
-    assert_eq!(
-        edit(text, set_no_escalation(0)).as_deref(),
-        Some(
-            "spec:\r\n  containers:\r\n    - name: app\r\n      securityContext:\r\n        allowPrivilegeEscalation: false\r\n"
-        )
-    );
-    let text = "spec:\n  containers:\n    - name: app";
-    assert_eq!(
-        edit(text, set_no_escalation(0)).as_deref(),
-        Some(
-            "spec:\n  containers:\n    - name: app\n      securityContext:\n        allowPrivilegeEscalation: false"
-        )
+    check(
+        no_escalation,
+        &[
+            (
+                "spec:\r\n  containers:\r\n    - name: app\r\n",
+                "spec:\r\n  containers:\r\n    - name: app\r\n      securityContext:\r\n        allowPrivilegeEscalation: false\r\n",
+            ),
+            (
+                "spec:\n  containers:\n    - name: app",
+                "spec:\n  containers:\n    - name: app\n      securityContext:\n        allowPrivilegeEscalation: false",
+            ),
+        ],
     );
 }
 
@@ -253,23 +243,24 @@ fn a_block_scalar_at_the_end_is_kept_whole() {
     let text =
         "spec:\n  containers:\n  - name: app\n    args:\n    - |\n      echo hi\n\n  - name: b\n";
     assert_eq!(
-        edit(text, set_no_escalation(0)).as_deref(),
+        edit(text, no_escalation).as_deref(),
         Some(
             "spec:\n  containers:\n  - name: app\n    args:\n    - |\n      echo hi\n    securityContext:\n      allowPrivilegeEscalation: false\n\n  - name: b\n"
         )
     );
     let kept =
         "spec:\n  containers:\n  - name: app\n    script: |+\n      echo hi\n\n  - name: b\n";
-    assert_eq!(edit(kept, set_no_escalation(0)), None);
+    assert_eq!(edit(kept, no_escalation), None);
 }
 
 #[test]
 fn values_shared_through_aliases_or_merges_are_not_edited() {
-    let text = "x: &sc {runAsNonRoot: true}\nspec:\n  containers:\n  - name: app\n    securityContext: *sc\n";
-    assert_eq!(edit(text, set_no_escalation(0)), None);
-    let text =
-        "x: &base\n  securityContext: {}\nspec:\n  containers:\n  - name: app\n    <<: *base\n";
-    assert_eq!(edit(text, set_no_escalation(0)), None);
+    for text in [
+        "x: &sc {runAsNonRoot: true}\nspec:\n  containers:\n  - name: app\n    securityContext: *sc\n",
+        "x: &base\n  securityContext: {}\nspec:\n  containers:\n  - name: app\n    <<: *base\n",
+    ] {
+        assert_eq!(edit(text, no_escalation), None, "{text}");
+    }
 }
 
 #[test]
@@ -297,5 +288,5 @@ fn strings_are_quoted_when_plain_would_read_otherwise() {
 #[test]
 fn a_scalar_where_a_mapping_belongs_is_left_alone() {
     let text = "spec:\n  containers:\n  - name: app\n    securityContext: nope\n";
-    assert_eq!(edit(text, set_no_escalation(0)), None);
+    assert_eq!(edit(text, no_escalation), None);
 }

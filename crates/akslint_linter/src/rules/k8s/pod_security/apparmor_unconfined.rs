@@ -49,7 +49,7 @@ declare_rule! {
     /// to a profile that has none), and an annotation value with `runtime/default`. An
     /// application that needs something the runtime's default AppArmor profile denies (mounts,
     /// raw access to `/proc` or `/sys`) fails after the change. A profile that names a
-    /// `localhostProfile` is left alone.
+    /// `localhostProfile` gets `type: Localhost`, the only type that field is valid with.
     ///
     /// ## Options
     /// None.

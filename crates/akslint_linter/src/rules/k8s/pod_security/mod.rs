@@ -246,19 +246,22 @@ fn report_unconfined_profile(
     }
 }
 
-/// Sets `type: RuntimeDefault` in a seccomp or AppArmor profile, unless the profile names a
-/// `localhostProfile` (the API server accepts that field only with `type: Localhost`).
+/// Sets the type of a seccomp or AppArmor profile to `RuntimeDefault`, or to `Localhost` when
+/// the profile names a `localhostProfile`: that profile is what the author meant, and the API
+/// server accepts the field only with `type: Localhost`.
 fn runtime_default_profile(
     cx: &Context<'_>,
     profile: NodeRef<'_>,
     field: InheritedField,
 ) -> Option<Fix> {
-    let message = format!("set `{}.type: RuntimeDefault`", field.key());
+    let confined = if profile.get("localhostProfile").is_some() {
+        "Localhost"
+    } else {
+        "RuntimeDefault"
+    };
+    let message = format!("set `{}.type: {confined}`", field.key());
     cx.fix(message, |edit| {
-        if profile.get("localhostProfile").is_some() {
-            return None;
-        }
-        edit.set(profile, &["type"], NewValue::Str("RuntimeDefault"))
+        edit.set(profile, &["type"], NewValue::Str(confined))
     })
 }
 

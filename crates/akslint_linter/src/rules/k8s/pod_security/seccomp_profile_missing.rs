@@ -55,9 +55,9 @@ declare_rule! {
     /// Unsafe: sets `seccompProfile.type: RuntimeDefault` where the finding is: in the
     /// container's `securityContext` when the container has no profile (creating what is
     /// missing; every container gets its own, so no other container changes), or in place of
-    /// the type written (the pod's or the container's). A profile that names a
-    /// `localhostProfile` is left alone. A workload that makes a system call the runtime's default
-    /// profile blocks fails after the change.
+    /// the type written (the pod's or the container's); a profile that names a
+    /// `localhostProfile` gets `type: Localhost`, the only type that field is valid with. A
+    /// workload that makes a system call the new profile blocks fails after the change.
     ///
     /// ## Options
     /// The target Kubernetes version (`kubernetes-version`) decides the Windows exemption (1.25).

@@ -56,7 +56,8 @@ declare_rule! {
     /// filter), and an `unconfined` legacy annotation with `runtime/default`. A workload that
     /// makes a system call the default profile blocks (some debuggers, tracers, sandboxes and
     /// in-container container runtimes do) fails after the change. A profile that also names
-    /// a `localhostProfile` is not changed: that field is valid only with `type: Localhost`.
+    /// a `localhostProfile` gets `type: Localhost` instead, the only type that field is valid
+    /// with.
     ///
     /// ## Options
     /// None.
