@@ -61,9 +61,14 @@ impl<'a> YamlEditor<'a> {
     }
 
     /// Replaces the scalar `node` with `value`. A quoted string stays quoted the same way; a
-    /// boolean is written plain. Block scalars (`|`, `>`) and tagged values are left alone.
+    /// boolean is written plain. Block scalars (`|`, `>`), tagged values and empty values (use
+    /// [`Self::set`] on their mapping) are left alone.
     pub fn replace(&mut self, node: NodeRef<'_>, value: NewValue<'_>) -> Option<()> {
         let (_, style) = node.scalar()?;
+        // An empty value has no text to replace: its span is a point next to its key.
+        if node.span().is_empty() {
+            return None;
+        }
         let quote = match style {
             ScalarStyle::Plain => json_quote(node),
             ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Some(style),

@@ -286,6 +286,17 @@ fn strings_are_quoted_when_plain_would_read_otherwise() {
 }
 
 #[test]
+fn empty_block_and_tagged_values_are_not_replaced() {
+    let text = "a:\nb: |\n  x\nc: !!str yes\n";
+    for key in ["a", "b", "c"] {
+        let replaced = edit(text, |editor, root| {
+            editor.replace(root.get(key)?, NewValue::Str("z"))
+        });
+        assert_eq!(replaced, None, "{key}");
+    }
+}
+
+#[test]
 fn a_scalar_where_a_mapping_belongs_is_left_alone() {
     let text = "spec:\n  containers:\n  - name: app\n    securityContext: nope\n";
     assert_eq!(edit(text, no_escalation), None);
