@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use akslint_diagnostics::render::unified_diff;
 use akslint_diagnostics::{Applicability, Diagnostic};
-use akslint_linter::fix::{FixTarget, fix_until_stable};
+use akslint_linter::fix::{FixTarget, apply_fixes, fix_until_stable};
 use akslint_linter::{FileFormat, LintSettings, Linter, RuleSelection, Selector, all_rules};
 use akslint_syntax::{Limits, json, yaml};
 use akslint_text::SourceFile;
@@ -250,4 +250,45 @@ fn a_fix_that_would_make_the_file_invalid_is_dropped() {
     assert!(!fixed.is_changed());
     assert_eq!(fixed.output(), text);
     assert_eq!(left.iter().filter(|d| d.code == "K8S124").count(), 1);
+}
+
+/// Every fixture of every rule, fixed with every rule and unsafe fixes: no syntax error is
+/// added, a fix left over is one that cannot apply (it would break the file, e.g. a rename onto a
+/// key that another fix created), and a second run changes nothing.
+#[test]
+fn fixing_every_fixture_with_every_rule_is_valid_and_stable() {
+    let linter = linter("all");
+    let mut problems = Vec::new();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
+        .expect("fixtures dir")
+        .filter_map(Result::ok)
+        .flat_map(|dir| std::fs::read_dir(dir.path()).into_iter().flatten())
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .collect();
+    paths.sort();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).expect("fixture is readable");
+        let (fixed, left) = fix(&linter, &path, &text, true);
+        let output = fixed.output();
+        let label = path.display();
+        if syntax_errors(&path, &output) > syntax_errors(&path, &text) {
+            problems.push(format!("{label}: fixing added a syntax error:\n{output}"));
+        }
+        let fixable: Vec<String> = left
+            .iter()
+            .filter(|d| {
+                apply_fixes(&fixed.file, fixed.format, std::slice::from_ref(*d), true).is_some()
+            })
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect();
+        if !fixable.is_empty() {
+            problems.push(format!("{label}: fixable findings left: {fixable:?}"));
+        }
+        let (again, _) = fix(&linter, &path, &output, true);
+        if again.is_changed() {
+            problems.push(format!("{label}: a second run changed the file"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -24,8 +24,11 @@ pub struct Applied {
 }
 
 /// Applies the fixes of `diagnostics` (those of `file`, and unsafe ones only with
-/// `unsafe_fixes`) that do not conflict with each other, in output order. A fix that would
-/// leave the file with a syntax error it did not have is dropped. `None` when nothing changes.
+/// `unsafe_fixes`) that do not conflict with each other. Fixes that only replace text go first,
+/// then those that insert, each group in output order: a rename (`SecurityContext` to
+/// `securityContext`) must win over an insertion that would create the key anew. Fixes that
+/// would leave the file with a syntax error it did not have (alone or together with the others)
+/// are dropped. `None` when nothing changes.
 #[must_use]
 pub fn apply_fixes(
     file: &Arc<SourceFile>,
@@ -37,48 +40,64 @@ pub fn apply_fixes(
         return None;
     }
     let text = file.text();
-    let mut chosen: Vec<&Fix> = Vec::new();
-    let mut edits: Vec<Edit> = Vec::new();
-    for diagnostic in diagnostics {
-        let Some(fix) = &diagnostic.fix else { continue };
+    let mut candidates: Vec<&Fix> = diagnostics
+        .iter()
         // Only fixes built over this very text: a finding reported into another file carries
         // no fix for this one.
-        if !Arc::ptr_eq(&diagnostic.file, file) || !fix.is_applied(unsafe_fixes) {
-            continue;
+        .filter(|diagnostic| Arc::ptr_eq(&diagnostic.file, file))
+        .filter_map(|diagnostic| diagnostic.fix.as_ref())
+        .filter(|fix| fix.is_applied(unsafe_fixes))
+        .collect();
+    candidates.sort_by_key(|fix| fix.edits.iter().any(|edit| edit.span.is_empty()));
+    let mut chosen: Vec<&Fix> = Vec::new();
+    let mut edits: Vec<Edit> = Vec::new();
+    for fix in candidates {
+        if !fix.conflicts_with(&edits) {
+            edits.extend(fix.edits.iter().cloned());
+            chosen.push(fix);
         }
-        if fix.conflicts_with(&edits) {
-            continue;
-        }
-        edits.extend(fix.edits.iter().cloned());
-        chosen.push(fix);
     }
     if chosen.is_empty() {
         return None;
     }
-    let errors_before = syntax_errors(text, format);
-    let fixed = apply_edits(text, &edits);
-    if syntax_errors(&fixed, format) <= errors_before {
-        return changed(text, fixed, chosen.len());
+    let check = Check {
+        text,
+        format,
+        errors_before: syntax_errors(text, format),
+    };
+    let mut kept = Vec::new();
+    let fixed = check.keep_valid(&mut kept, &chosen);
+    changed(text, apply_edits(text, &kept), fixed)
+}
+
+/// Finds the fixes that keep the text free of new syntax errors.
+struct Check<'a> {
+    text: &'a str,
+    format: FileFormat,
+    errors_before: usize,
+}
+
+impl Check<'_> {
+    /// Adds to `kept` the edits of `fixes` that parse together with it: all of them when they
+    /// do (one parse in the usual case), else those of each half in turn, down to single fixes,
+    /// so that a few bad fixes cost a few parses each. Returns how many fixes were kept.
+    fn keep_valid(&self, kept: &mut Vec<Edit>, fixes: &[&Fix]) -> usize {
+        let mut trial = kept.clone();
+        trial.extend(fixes.iter().flat_map(|fix| fix.edits.iter().cloned()));
+        if syntax_errors(&apply_edits(self.text, &trial), self.format) <= self.errors_before {
+            *kept = trial;
+            return fixes.len();
+        }
+        if fixes.len() <= 1 {
+            return 0;
+        }
+        let (first, second) = fixes.split_at(fixes.len() / 2);
+        self.keep_valid(kept, first) + self.keep_valid(kept, second)
     }
-    // Some fix breaks the file: keep only those that are fine on their own, then check them
-    // together once more.
-    let valid: Vec<&Fix> = chosen
-        .into_iter()
-        .filter(|fix| syntax_errors(&apply_edits(text, &fix.edits), format) <= errors_before)
-        .collect();
-    let edits: Vec<Edit> = valid
-        .iter()
-        .flat_map(|fix| fix.edits.iter().cloned())
-        .collect();
-    let fixed = apply_edits(text, &edits);
-    if valid.is_empty() || syntax_errors(&fixed, format) > errors_before {
-        return None;
-    }
-    changed(text, fixed, valid.len())
 }
 
 fn changed(before: &str, after: String, fixed: usize) -> Option<Applied> {
-    (after != before).then_some(Applied { text: after, fixed })
+    (fixed > 0 && after != before).then_some(Applied { text: after, fixed })
 }
 
 /// Syntax errors (and duplicate keys) of `text` read as `format`.
@@ -233,6 +252,21 @@ mod tests {
                 fixed: 1
             })
         );
+    }
+
+    #[test]
+    fn replacements_win_over_insertions_that_would_clash_with_them() {
+        let file = SourceFile::new("t.yaml", "a: 1\nB: 2\n".to_owned());
+        let found = [
+            finding(&file, Applicability::Safe, vec![Edit::insert(10, "b: 3\n")]),
+            finding(
+                &file,
+                Applicability::Safe,
+                vec![Edit::replace(Span::new(5, 6), "b")],
+            ),
+        ];
+        let applied = apply_fixes(&file, FileFormat::Yaml, &found, false).expect("applied");
+        assert_eq!((applied.text.as_str(), applied.fixed), ("a: 1\nb: 2\n", 1));
     }
 
     #[test]

@@ -57,7 +57,8 @@ pub(super) fn after_line(file: &SourceFile, offset: u32) -> (u32, bool) {
 ///
 /// The block goes on over blank lines, comments, lines indented deeper than `column` (nested
 /// values, block scalars, continued scalars) and `-` items at `column` (more items of a
-/// sequence, or a sequence that is the value of the last key, written without indentation). Reading the text rather than node spans keeps aliases (whose nodes are written
+/// sequence, or a sequence that is the value of the last key, written without indentation), and
+/// the closing bracket of a multi-line flow value. Reading the text rather than node spans keeps aliases (whose nodes are written
 /// elsewhere) and block scalars (whose spans run on over the following indentation) from
 /// misplacing the end. A comment after the last entry is left below the inserted lines.
 pub(super) fn block_end(file: &SourceFile, from: u32, column: usize) -> u32 {
@@ -74,7 +75,9 @@ pub(super) fn block_end(file: &SourceFile, from: u32, column: usize) -> u32 {
         }
         let indent = content.len() - body.len();
         let item = indent == column && (body == "-" || body.starts_with("- "));
-        if indent > column || item {
+        // The closing bracket of a multi-line flow value may sit at the key's column.
+        let closing = indent == column && body.starts_with([']', '}']);
+        if indent > column || item || closing {
             last = line;
         } else {
             break;

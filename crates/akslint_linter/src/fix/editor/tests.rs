@@ -254,6 +254,17 @@ fn a_block_scalar_at_the_end_is_kept_whole() {
 }
 
 #[test]
+fn a_multi_line_flow_value_at_the_end_is_kept_whole() {
+    check(
+        no_escalation,
+        &[(
+            "spec:\n  containers:\n  - name: app\n    command: [\n      sh,\n    ]\n",
+            "spec:\n  containers:\n  - name: app\n    command: [\n      sh,\n    ]\n    securityContext:\n      allowPrivilegeEscalation: false\n",
+        )],
+    );
+}
+
+#[test]
 fn values_shared_through_aliases_or_merges_are_not_edited() {
     for text in [
         "x: &sc {runAsNonRoot: true}\nspec:\n  containers:\n  - name: app\n    securityContext: *sc\n",
