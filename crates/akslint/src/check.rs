@@ -3,15 +3,16 @@ use std::path::PathBuf;
 
 use akslint_diagnostics::render::{
     FullOptions, PathBase, RuleDescriptor, SarifOptions, concise, full, github, gitlab, json,
-    junit, sarif,
+    junit, sarif, unified_diff,
 };
-use akslint_diagnostics::{Diagnostic, Severity};
+use akslint_diagnostics::{Applicability, Diagnostic, Severity};
 use akslint_linter::{all_rules, docs};
 use akslint_model::k8s::CustomWorkloadKind;
 use akslint_text::SourceFile;
 use akslint_workspace::baseline::Baseline;
 use akslint_workspace::{
-    Configurations, Overrides, discover, lint_candidates_with_parameters, lint_text_with_parameters,
+    Configurations, FindingFilter, FixOptions, FixedFile, Overrides, discover, fix_candidates,
+    fix_text, lint_candidates_with_parameters, lint_text_with_parameters,
 };
 use clap::{Args, ValueEnum};
 
@@ -86,6 +87,19 @@ pub struct CheckArgs {
     /// Ignore suppression comments and `ignore.akslint.io/` annotations (to audit what they hide).
     #[arg(long)]
     no_suppressions: bool,
+    /// Apply the fixes of the findings and write the fixed files; with `-`, write the fixed
+    /// document to stdout (and the findings left to stderr). Only safe fixes, unless
+    /// `--unsafe-fixes`. The findings reported, and the exit code, are those left after fixing.
+    #[arg(long, conflicts_with = "write_baseline")]
+    fix: bool,
+    /// Apply unsafe fixes too (hardening that can break an application, such as dropping all
+    /// capabilities); without `--fix` or `--diff`, count them as fixable in the summary.
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them; exits 1 when something would
+    /// change or a finding would be left.
+    #[arg(long, conflicts_with = "write_baseline")]
+    diff: bool,
 }
 
 /// Parses `Kind[.group]=path`.
@@ -140,21 +154,41 @@ pub fn run(args: &CheckArgs) -> u8 {
     } else {
         args.paths.clone()
     };
-    let mut failed = false;
-    let mut diagnostics = Vec::new();
-    let mut files_checked = 0;
     let (stdin, files): (Vec<PathBuf>, Vec<PathBuf>) =
         paths.into_iter().partition(|p| p.as_os_str() == "-");
-    if !stdin.is_empty() {
+    let stdin = if stdin.is_empty() {
+        None
+    } else {
         let mut text = String::new();
         if let Err(error) = std::io::stdin().read_to_string(&mut text) {
             eprintln!("akslint: cannot read stdin: {error}");
             return exit::ERROR;
         }
-        let name = args
-            .stdin_filename
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("-"));
+        Some(text)
+    };
+    let stdin_name = args
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("-"));
+    if args.fix || args.diff {
+        let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
+            Ok(baseline) => baseline,
+            Err(error) => {
+                eprintln!("akslint: {error}");
+                return exit::ERROR;
+            }
+        };
+        let input = FixInput {
+            stdin: stdin.map(|text| (stdin_name, text)),
+            files,
+            baseline: baseline.as_ref(),
+        };
+        return run_fix(args, &configurations, input);
+    }
+    let mut failed = false;
+    let mut diagnostics = Vec::new();
+    let mut files_checked = 0;
+    if let Some(text) = stdin {
         let mut parameters = Vec::new();
         for path in &args.parameter_files {
             match std::fs::read_to_string(path) {
@@ -165,7 +199,7 @@ pub fn run(args: &CheckArgs) -> u8 {
                 }
             }
         }
-        match lint_text_with_parameters(&name, text, &configurations, &parameters) {
+        match lint_text_with_parameters(&stdin_name, text, &configurations, &parameters) {
             Ok(found) => diagnostics.extend(found),
             Err(error) => {
                 eprintln!("akslint: {error}");
@@ -231,10 +265,24 @@ pub fn run(args: &CheckArgs) -> u8 {
             }
         }
     }
-    if print(args.output_format, &diagnostics, files_checked).is_err() {
-        return exit::ERROR;
-    }
-    if failed {
+    let summary = Summary {
+        files: files_checked,
+        fixed: None,
+        unsafe_fixes: args.unsafe_fixes,
+    };
+    report(args, &diagnostics, &summary, Stream::Stdout, failed)
+}
+
+/// Prints the findings and gives the exit code: an error when `failed` or printing fails,
+/// else whether findings are left.
+fn report(
+    args: &CheckArgs,
+    diagnostics: &[Diagnostic],
+    summary: &Summary,
+    stream: Stream,
+    failed: bool,
+) -> u8 {
+    if print(args.output_format, diagnostics, summary, stream).is_err() || failed {
         exit::ERROR
     } else if diagnostics.is_empty() {
         exit::CLEAN
@@ -243,19 +291,157 @@ pub fn run(args: &CheckArgs) -> u8 {
     }
 }
 
-fn print(format: OutputFormat, diagnostics: &[Diagnostic], files: usize) -> std::io::Result<()> {
-    let stdout = std::io::stdout();
-    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut out = stdout.lock();
+/// What `--fix` and `--diff` work on.
+struct FixInput<'a> {
+    /// The name stdin is shown as, and its text, when `-` is among the paths.
+    stdin: Option<(PathBuf, String)>,
+    /// The other paths.
+    files: Vec<PathBuf>,
+    /// Findings it records are neither fixed nor reported.
+    baseline: Option<&'a Baseline>,
+}
+
+/// `akslint check --fix` and `--diff`: fix, then write the files (or print the diffs) and
+/// report the findings left.
+fn run_fix(args: &CheckArgs, configurations: &Configurations, input: FixInput<'_>) -> u8 {
+    let filter = input
+        .baseline
+        .map(|baseline| move |found: &mut Vec<Diagnostic>| baseline.filter(found));
+    let options = FixOptions {
+        unsafe_fixes: args.unsafe_fixes,
+        filter: filter.as_ref().map(|f| f as &FindingFilter<'_>),
+    };
+    let mut failed = false;
+    let mut diagnostics = Vec::new();
+    let mut changed: Vec<FixedFile> = Vec::new();
+    let mut files_checked = 0;
+    let mut stdin_result = None;
+    if let Some((name, text)) = input.stdin {
+        match fix_text(&name, text, configurations, options) {
+            Ok((fixed, found)) => {
+                diagnostics.extend(found);
+                stdin_result = Some(fixed);
+            }
+            Err(error) => {
+                eprintln!("akslint: {error}");
+                return exit::ERROR;
+            }
+        }
+        files_checked += 1;
+    }
+    if !input.files.is_empty() {
+        let candidates = match discover(&input.files) {
+            Ok(candidates) => candidates,
+            Err(errors) => {
+                for error in errors {
+                    eprintln!("akslint: {error}");
+                }
+                return exit::ERROR;
+            }
+        };
+        let fixed = match fix_candidates(&candidates, configurations, options) {
+            Ok(fixed) => fixed,
+            Err(error) => {
+                eprintln!("akslint: {error}");
+                return exit::ERROR;
+            }
+        };
+        files_checked += fixed.report.files_checked;
+        for (path, error) in &fixed.report.io_errors {
+            eprintln!("akslint: cannot read {path}: {error}");
+            failed = true;
+        }
+        diagnostics.extend(fixed.report.diagnostics);
+        changed.extend(fixed.files);
+    }
+    diagnostics.sort_by(Diagnostic::output_order);
+    let stdin_changed = stdin_result.iter().filter(|f| f.original != f.fixed);
+    let fixes: usize = changed.iter().chain(stdin_changed).map(|f| f.fixes).sum();
+    let files_fixed =
+        changed.len() + usize::from(stdin_result.as_ref().is_some_and(|f| f.fixes > 0));
+    if args.diff {
+        let mut out = std::io::stdout().lock();
+        for file in stdin_result.iter().chain(&changed) {
+            let diff = unified_diff(&file.path.to_string_lossy(), &file.original, &file.fixed);
+            if out.write_all(diff.as_bytes()).is_err() {
+                return exit::ERROR;
+            }
+        }
+        eprintln!(
+            "akslint: would fix {} in {}; {} left",
+            plural(fixes, "finding"),
+            plural(files_fixed, "file"),
+            plural(diagnostics.len(), "finding")
+        );
+        return if failed {
+            exit::ERROR
+        } else if fixes > 0 || !diagnostics.is_empty() {
+            exit::FINDINGS
+        } else {
+            exit::CLEAN
+        };
+    }
+    for file in &changed {
+        if let Err(error) = file.write() {
+            eprintln!("akslint: cannot write {}: {error}", file.path.display());
+            failed = true;
+        }
+    }
+    // With `-`, stdout carries the fixed document, so the findings go to stderr.
+    let stream = match &stdin_result {
+        Some(fixed) => {
+            if std::io::stdout()
+                .lock()
+                .write_all(fixed.fixed.as_bytes())
+                .is_err()
+            {
+                return exit::ERROR;
+            }
+            Stream::Stderr
+        }
+        None => Stream::Stdout,
+    };
+    let summary = Summary {
+        files: files_checked,
+        fixed: Some((fixes, files_fixed)),
+        unsafe_fixes: args.unsafe_fixes,
+    };
+    report(args, &diagnostics, &summary, stream, failed)
+}
+
+/// Where findings are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+fn print(
+    format: OutputFormat,
+    diagnostics: &[Diagnostic],
+    summary: &Summary,
+    stream: Stream,
+) -> std::io::Result<()> {
+    let (mut out, terminal): (Box<dyn Write>, bool) = match stream {
+        Stream::Stdout => (
+            Box::new(std::io::stdout().lock()),
+            std::io::stdout().is_terminal(),
+        ),
+        Stream::Stderr => (
+            Box::new(std::io::stderr().lock()),
+            std::io::stderr().is_terminal(),
+        ),
+    };
+    let color = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     match format {
         OutputFormat::Json => out.write_all(json(diagnostics).as_bytes()),
         OutputFormat::Concise => {
             out.write_all(concise(diagnostics).as_bytes())?;
-            writeln!(out, "{}", summary(diagnostics, files))
+            writeln!(out, "{}", summary.text(diagnostics))
         }
         OutputFormat::Full => {
             out.write_all(full(diagnostics, FullOptions { color }).as_bytes())?;
-            writeln!(out, "{}", summary(diagnostics, files))
+            writeln!(out, "{}", summary.text(diagnostics))
         }
         OutputFormat::Sarif => {
             let rules = rule_descriptors();
@@ -337,8 +523,67 @@ fn what_it_does(doc_comment: &str) -> String {
     out
 }
 
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The closing lines of the full and concise formats.
+struct Summary {
+    /// Files checked.
+    files: usize,
+    /// Findings fixed and files changed, after `--fix`.
+    fixed: Option<(usize, usize)>,
+    /// Whether `--unsafe-fixes` was given.
+    unsafe_fixes: bool,
+}
+
+impl Summary {
+    fn text(&self, diagnostics: &[Diagnostic]) -> String {
+        let mut out = String::new();
+        if let Some((fixes, files)) = self.fixed {
+            out.push_str(&format!(
+                "Fixed {} in {}.\n",
+                plural(fixes, "finding"),
+                plural(files, "file")
+            ));
+        }
+        out.push_str(&summary(diagnostics, self.files));
+        if let Some(hint) = fixable_hint(diagnostics, self.unsafe_fixes) {
+            out.push('\n');
+            out.push_str(&hint);
+        }
+        out
+    }
+}
+
+/// `[*] 3 fixable with `--fix` (2 more with `--fix --unsafe-fixes`).`, as ruff says it.
+fn fixable_hint(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Option<String> {
+    let count = |applicability| {
+        diagnostics
+            .iter()
+            .filter(|d| {
+                d.fix
+                    .as_ref()
+                    .is_some_and(|f| f.applicability == applicability)
+            })
+            .count()
+    };
+    let (safe, unsafe_only) = (count(Applicability::Safe), count(Applicability::Unsafe));
+    if unsafe_fixes {
+        let all = safe + unsafe_only;
+        return (all > 0).then(|| format!("[*] {all} fixable with `--fix --unsafe-fixes`."));
+    }
+    match (safe, unsafe_only) {
+        (0, 0) => None,
+        (0, hidden) => Some(format!("{hidden} fixable with `--fix --unsafe-fixes`.")),
+        (safe, 0) => Some(format!("[*] {safe} fixable with `--fix`.")),
+        (safe, hidden) => Some(format!(
+            "[*] {safe} fixable with `--fix` ({hidden} more with `--fix --unsafe-fixes`)."
+        )),
+    }
+}
+
 fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     if diagnostics.is_empty() {
         return format!("All checks passed ({} checked).", plural(files, "file"));
     }

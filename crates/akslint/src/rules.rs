@@ -14,6 +14,8 @@ struct RuleRow {
     default_enabled: bool,
     /// The Pod Security Standards level of the control, for K8S1xx rules.
     pss_level: Option<&'static str>,
+    /// `safe` or `unsafe` when the rule's findings come with a fix, else null.
+    fix: Option<&'static str>,
     summary: String,
     url: String,
     /// Equivalent checks elsewhere: `{source: id}` pairs.
@@ -39,6 +41,7 @@ pub fn list(json: bool) -> u8 {
                 severity: meta.severity.as_str(),
                 default_enabled: meta.default_enabled,
                 pss_level: meta.pss.map(|level| level.as_str()),
+                fix: meta.fix.map(|applicability| applicability.as_str()),
                 summary: meta.summary(),
                 url: akslint_diagnostics::rule_url(meta.code),
                 references: meta

@@ -1,23 +1,12 @@
 //! End-to-end behaviour of the `akslint` binary.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
+
+mod common;
 
 fn akslint(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_akslint"))
-        .args(args)
-        .current_dir(repo_root())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("akslint starts");
-    if let Some(mut pipe) = child.stdin.take() {
-        // A run that fails on its arguments exits without reading stdin: a broken pipe is fine.
-        let _ = pipe.write_all(stdin.unwrap_or_default().as_bytes());
-    }
-    child.wait_with_output().expect("akslint finishes")
+    common::run(&repo_root(), args, stdin)
 }
 
 fn repo_root() -> PathBuf {
@@ -93,7 +82,12 @@ fn hardened_pod_exits_0_and_escalation_true_exits_1_at_the_value() {
             .as_str()
             .is_some_and(|u| u.ends_with("K8S102.md"))
     );
-    assert!(finding["fix"].is_null());
+    // The fix replaces the same `true`.
+    let fix = &finding["fix"];
+    assert_eq!(fix["applicability"], "unsafe");
+    assert_eq!(fix["message"], "set `allowPrivilegeEscalation: false`");
+    assert_eq!(fix["edits"][0]["range"], finding["range"]);
+    assert_eq!(fix["edits"][0]["content"], "false");
 }
 
 #[test]
@@ -202,6 +196,15 @@ fn rules_json_lists_every_rule() {
             assert!(!rule[key].is_null(), "{key} missing in {rule}");
         }
     }
+    let fix = |code: &str| {
+        rules
+            .iter()
+            .find(|r| r["code"] == code)
+            .map(|r| r["fix"].clone())
+    };
+    assert_eq!(fix("K8S125"), Some(serde_json::json!("safe")));
+    assert_eq!(fix("K8S104"), Some(serde_json::json!("unsafe")));
+    assert_eq!(fix("K8S201"), Some(serde_json::Value::Null));
 }
 
 #[test]

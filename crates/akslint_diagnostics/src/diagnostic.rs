@@ -5,6 +5,8 @@ use std::sync::Arc;
 use akslint_text::{SourceFile, Span};
 use serde::Serialize;
 
+use crate::Fix;
+
 /// How serious a finding is; these are SARIF's levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -94,6 +96,8 @@ pub struct Diagnostic {
     pub related: Vec<Related>,
     /// The rule's documentation page.
     pub url: Option<String>,
+    /// Edits that resolve the finding, when the rule knows a remedy.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {

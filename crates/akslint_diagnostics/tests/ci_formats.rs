@@ -59,6 +59,7 @@ fn diagnostic(
         source_template: None,
         related: Vec::new(),
         url: Some(rule_url(code)),
+        fix: None,
     }
 }
 

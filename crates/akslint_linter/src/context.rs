@@ -248,5 +248,6 @@ pub(crate) fn new_diagnostic(
         source_template: None,
         related: Vec::new(),
         url: Some(rule_url(rule.code)),
+        fix: None,
     }
 }

@@ -5,6 +5,8 @@
 
 use std::fmt::Write;
 
+use akslint_diagnostics::Applicability;
+
 use crate::{RuleMeta, Scope, all_rules};
 
 /// A doc comment with the one space rustdoc keeps after `///` removed from every line.
@@ -55,6 +57,15 @@ fn scope_text(scope: Scope) -> String {
     }
 }
 
+/// `safe`, `unsafe` or `none`, and which flag applies the fix.
+fn fix_text(fix: Option<Applicability>) -> &'static str {
+    match fix {
+        Some(Applicability::Safe) => "safe (applied by `--fix`)",
+        Some(Applicability::Unsafe) => "unsafe (applied by `--fix --unsafe-fixes`)",
+        None => "none",
+    }
+}
+
 /// The Markdown page of one rule.
 #[must_use]
 pub fn rule_page(meta: &RuleMeta) -> String {
@@ -87,6 +98,7 @@ pub fn rule_page(meta: &RuleMeta) -> String {
             }
         );
     }
+    let _ = writeln!(out, "| Fix | {} |", fix_text(meta.fix));
     out.push('\n');
     out.push_str(&markdown(meta.docs));
     if !meta.references.is_empty() {
@@ -102,14 +114,15 @@ pub fn rule_page(meta: &RuleMeta) -> String {
 #[must_use]
 pub fn index_page() -> String {
     let mut out = String::from(
-        "# akslint rules\n\nGenerated from the rules' documentation; do not edit by hand.\n\n| code | name | category | severity | default | summary |\n|---|---|---|---|---|---|\n",
+        "# akslint rules\n\nGenerated from the rules' documentation; do not edit by hand.\n\n| code | name | category | severity | default | fix | summary |\n|---|---|---|---|---|---|---|\n",
     );
     for rule in all_rules() {
         let meta = rule.meta();
         let default = if meta.default_enabled { "on" } else { "off" };
+        let fix = meta.fix.map_or("", Applicability::as_str);
         let _ = writeln!(
             out,
-            "| [{code}]({code}.md) | `{}` | {} | {} | {default} | {} |",
+            "| [{code}]({code}.md) | `{}` | {} | {} | {default} | {fix} | {} |",
             meta.name,
             meta.category.as_str(),
             meta.severity.as_str(),

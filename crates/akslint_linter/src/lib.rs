@@ -8,6 +8,7 @@
 mod arm;
 mod context;
 pub mod docs;
+pub mod fix;
 mod format;
 mod lint;
 pub mod project;

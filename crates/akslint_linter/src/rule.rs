@@ -1,4 +1,4 @@
-use akslint_diagnostics::Severity;
+use akslint_diagnostics::{Applicability, Severity};
 use akslint_model::azure::{AgentPool, EvaluatedTemplate, ManagedCluster};
 use akslint_model::k8s::{Object, Workload};
 
@@ -121,6 +121,9 @@ pub struct RuleMeta {
     pub pss: Option<PssLevel>,
     /// Equivalent checks elsewhere.
     pub references: &'static [Reference],
+    /// Whether the rule's findings come with a fix, and how safe it is; `None` when the rule
+    /// has no fix. Every fix the rule attaches has this applicability.
+    pub fix: Option<Applicability>,
 }
 
 impl RuleMeta {
@@ -183,6 +186,7 @@ pub trait Rule: RuleMetadata + Send + Sync {
 ///         default_enabled: true,
 ///         scope: Scope::Workloads,
 ///         pss: Baseline, // optional: the PSS level of the control
+///         fix: Unsafe,   // optional: Safe or Unsafe when the rule attaches fixes
 ///         references: ["PSS" => "baseline: hostNamespaces", "checkov" => "CKV_K8S_19"],
 ///     }
 /// }
@@ -199,6 +203,7 @@ macro_rules! declare_rule {
             default_enabled: $default:literal,
             scope: $scope:expr,
             $(pss: $pss:ident,)?
+            $(fix: $fix:ident,)?
             references: [$($source:literal => $id:literal),* $(,)?] $(,)?
         }
     ) => {
@@ -218,6 +223,7 @@ macro_rules! declare_rule {
                     docs: concat!($($doc, "\n"),*),
                     pss: $crate::declare_rule!(@pss $($pss)?),
                     references: &[$($crate::Reference { source: $source, id: $id }),*],
+                    fix: $crate::declare_rule!(@fix $($fix)?),
                 };
                 &META
             }
@@ -225,4 +231,6 @@ macro_rules! declare_rule {
     };
     (@pss) => { None };
     (@pss $level:ident) => { Some($crate::PssLevel::$level) };
+    (@fix) => { None };
+    (@fix $applicability:ident) => { Some(::akslint_diagnostics::Applicability::$applicability) };
 }

@@ -159,6 +159,7 @@ mod tests {
             source_template: None,
             related: Vec::new(),
             url: None,
+            fix: None,
         }
     }
 

@@ -38,6 +38,9 @@ enum Outcome {
     Unreadable(String, String),
 }
 
+/// A file read for linting, with the linter of the configuration that governs it.
+pub(crate) type Source = (Arc<SourceFile>, FileFormat, Arc<ConfiguredLinter>);
+
 /// Reads the candidates, then lints them in parallel in steps (parse, index the project-wide
 /// facts, index ARM templates with their parameter files, lint, project-wide rules,
 /// suppressions), so that rules can see objects from every file of the run. Each file is
@@ -66,6 +69,21 @@ pub fn lint_candidates_with_parameters(
     configurations: &Configurations,
     parameter_files: &[std::path::PathBuf],
 ) -> Result<Report, ConfigError> {
+    let (sources, mut report) = read_candidates(candidates, configurations)?;
+    let parameters = read_parameter_files(parameter_files, &mut report);
+    let (per_file, elsewhere) = lint_sources(&sources, &parameters);
+    report.diagnostics.extend(elsewhere);
+    report.diagnostics.extend(per_file.into_iter().flatten());
+    report.diagnostics.sort_by(Diagnostic::output_order);
+    Ok(report)
+}
+
+/// Reads the candidates that their configuration does not exclude: the sources to lint, and a
+/// report of what was read (files that cannot be linted are reported there already).
+pub(crate) fn read_candidates(
+    candidates: &[Candidate],
+    configurations: &Configurations,
+) -> Result<(Vec<Source>, Report), ConfigError> {
     let mut governed = Vec::with_capacity(candidates.len());
     for candidate in candidates {
         let configured = configurations.for_path(&candidate.path)?;
@@ -96,6 +114,34 @@ pub fn lint_candidates_with_parameters(
             Outcome::Unreadable(path, error) => report.io_errors.push((path, error)),
         }
     }
+    Ok((sources, report))
+}
+
+/// Reads `--parameters` files; those that cannot be read go to the report's I/O errors.
+pub(crate) fn read_parameter_files(
+    paths: &[std::path::PathBuf],
+    report: &mut Report,
+) -> Vec<Arc<SourceFile>> {
+    let mut files = Vec::new();
+    for path in paths {
+        match std::fs::read_to_string(path) {
+            Ok(text) => files.push(SourceFile::new(path, text)),
+            Err(error) => report
+                .io_errors
+                .push((path.display().to_string(), error.to_string())),
+        }
+    }
+    files
+}
+
+/// Lints read sources together: the findings of each source (in order, suppressions and
+/// per-path ignores applied), and project-wide findings in files that are not among them.
+/// ARM templates are evaluated with each of `parameter_files`, or with the parameter files
+/// named after them when there are none.
+pub(crate) fn lint_sources(
+    sources: &[Source],
+    parameter_files: &[Arc<SourceFile>],
+) -> (Vec<Vec<Diagnostic>>, Vec<Diagnostic>) {
     let parsed: Vec<_> = sources
         .par_iter()
         .map(|(file, format, configured)| configured.linter.parse(file, *format))
@@ -108,16 +154,7 @@ pub fn lint_candidates_with_parameters(
             a.merge(b);
             a
         });
-    for path in parameter_files {
-        match std::fs::read_to_string(path) {
-            Ok(text) => project
-                .explicit_parameter_files
-                .push(SourceFile::new(path, text)),
-            Err(error) => report
-                .io_errors
-                .push((path.display().to_string(), error.to_string())),
-        }
-    }
+    project.explicit_parameter_files = parameter_files.to_vec();
     // ARM templates are evaluated once the parameter files of the run are known.
     let templates = parsed
         .par_iter()
@@ -133,7 +170,8 @@ pub fn lint_candidates_with_parameters(
         .zip(sources.par_iter())
         .map(|(source, (_, _, configured))| configured.linter.lint_parsed(source, &project))
         .collect();
-    route_project_findings(&sources, &project, &mut per_file, &mut report);
+    let mut elsewhere = Vec::new();
+    route_project_findings(sources, &project, &mut per_file, &mut elsewhere);
     per_file
         .par_iter_mut()
         .zip(parsed.par_iter().zip(sources.par_iter()))
@@ -141,18 +179,16 @@ pub fn lint_candidates_with_parameters(
             configured.linter.apply_suppressions(source, diagnostics);
             diagnostics.retain(|d| !configured.ignores(file.path(), &d.code));
         });
-    report.diagnostics.extend(per_file.into_iter().flatten());
-    report.diagnostics.sort_by(Diagnostic::output_order);
-    Ok(report)
+    (per_file, elsewhere)
 }
 
 /// Runs the project-wide rules once per configuration and gives each finding to the file it
 /// points into, when that file is governed by the same configuration.
 fn route_project_findings(
-    sources: &[(Arc<SourceFile>, FileFormat, Arc<ConfiguredLinter>)],
+    sources: &[Source],
     project: &ProjectIndex,
     per_file: &mut [Vec<Diagnostic>],
-    report: &mut Report,
+    elsewhere: &mut Vec<Diagnostic>,
 ) {
     let file_index: HashMap<&Path, usize> = sources
         .iter()
@@ -172,7 +208,7 @@ fn route_project_findings(
                     per_file[index].push(diagnostic);
                 }
                 Some(_) => {}
-                None => report.diagnostics.push(diagnostic),
+                None => elsewhere.push(diagnostic),
             }
         }
     }
@@ -275,5 +311,6 @@ fn engine_diagnostic(
         source_template: None,
         related: Vec::new(),
         url: Some(rule_url(meta.code)),
+        fix: None,
     }
 }

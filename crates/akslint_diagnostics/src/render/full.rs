@@ -1,7 +1,7 @@
 use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use crate::{Diagnostic, Severity};
+use crate::{Applicability, Diagnostic, Severity};
 
 /// Options of the full, human-oriented format.
 #[derive(Debug, Clone, Copy, Default)]
@@ -78,6 +78,17 @@ fn render_one(renderer: &Renderer, diagnostic: &Diagnostic) -> String {
         groups.push(Group::with_title(
             Level::HELP.secondary_title(help.as_str()),
         ));
+    }
+    if let Some(fix) = &diagnostic.fix {
+        let how = match fix.applicability {
+            Applicability::Safe => "`--fix`",
+            Applicability::Unsafe => "`--fix --unsafe-fixes`",
+        };
+        groups.push(Group::with_title(Level::NOTE.secondary_title(format!(
+            "{} fix ({how}): {}",
+            fix.applicability.as_str(),
+            fix.message
+        ))));
     }
     renderer.render(&groups)
 }

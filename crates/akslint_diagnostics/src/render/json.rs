@@ -16,7 +16,20 @@ struct JsonDiagnostic<'a> {
     source_template: Option<&'a str>,
     related: Vec<JsonRelated<'a>>,
     url: Option<&'a str>,
-    fix: Option<()>,
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: &'a str,
+    message: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    range: Range,
+    content: &'a str,
 }
 
 #[derive(Serialize)]
@@ -47,7 +60,18 @@ fn to_json(diagnostic: &Diagnostic) -> JsonDiagnostic<'_> {
             })
             .collect(),
         url: diagnostic.url.as_deref(),
-        fix: None,
+        fix: diagnostic.fix.as_ref().map(|fix| JsonFix {
+            applicability: fix.applicability.as_str(),
+            message: &fix.message,
+            edits: fix
+                .edits
+                .iter()
+                .map(|edit| JsonEdit {
+                    range: range_of(&diagnostic.file, edit.span),
+                    content: &edit.content,
+                })
+                .collect(),
+        }),
     }
 }
 

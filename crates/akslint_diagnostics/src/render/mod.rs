@@ -6,6 +6,7 @@
 
 mod common;
 mod concise;
+mod diff;
 mod full;
 mod github;
 mod gitlab;
@@ -15,6 +16,7 @@ mod sarif;
 
 pub use common::PathBase;
 pub use concise::concise;
+pub use diff::unified_diff;
 pub use full::{FullOptions, full};
 pub use github::github;
 pub use gitlab::gitlab;

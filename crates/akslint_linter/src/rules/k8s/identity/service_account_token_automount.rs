@@ -2,6 +2,7 @@ use akslint_model::k8s::Workload;
 
 use super::{relate, service_account};
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
 
 declare_rule! {
@@ -73,6 +74,12 @@ declare_rule! {
     /// automountServiceAccountToken: false
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets `automountServiceAccountToken: false` in the pod spec (in place of a `true`,
+    /// or added when missing), not on the ServiceAccount, which other workloads may share. A pod
+    /// whose application (or a sidecar, or a client library that discovers the cluster) calls the
+    /// Kubernetes API with the mounted token fails after the change.
+    ///
     /// ## Options
     /// None.
     ///
@@ -87,6 +94,7 @@ declare_rule! {
         severity: Warning,
         default_enabled: true,
         scope: Scope::Workloads,
+        fix: Unsafe,
         references: ["checkov" => "CKV_K8S_38", "trivy" => "KSV-0036"],
     }
 }
@@ -105,6 +113,15 @@ impl Rule for ServiceAccountTokenAutomount {
             .pod_spec
             .get("automountServiceAccountToken")
             .filter(|node| !node.is_null());
+        let fix = |cx: &Context<'_>| {
+            cx.fix("set `automountServiceAccountToken: false`", |edit| {
+                edit.set(
+                    workload.pod_spec,
+                    &["automountServiceAccountToken"],
+                    NewValue::Bool(false),
+                )
+            })
+        };
         if let Some(node) = field {
             match node.as_bool() {
                 Some(false) => {}
@@ -121,13 +138,15 @@ impl Rule for ServiceAccountTokenAutomount {
                     let message = format!(
                         "{who} sets `automountServiceAccountToken: true`, so a Kubernetes API token is mounted into its containers{overrides}"
                     );
-                    cx.report_node(node, message).help(HELP);
+                    let fix = fix(cx);
+                    cx.report_node(node, message).with_fix(fix).help(HELP);
                 }
                 None => {
                     let message = format!(
                         "{who} sets `automountServiceAccountToken` to a value that is not the boolean `false`, so the token is not disabled"
                     );
-                    cx.report_node(node, message).help(HELP);
+                    let fix = fix(cx);
+                    cx.report_node(node, message).with_fix(fix).help(HELP);
                 }
             }
             return;
@@ -143,8 +162,10 @@ impl Rule for ServiceAccountTokenAutomount {
                 let message = format!(
                     "{who} does not set `automountServiceAccountToken: false` and its ServiceAccount `{account_name}` {how}, so a Kubernetes API token is mounted into its containers"
                 );
+                let fix = fix(cx);
                 let diagnostic =
                     cx.report_missing(workload.pod_spec, "automountServiceAccountToken", message);
+                diagnostic.with_fix(fix);
                 relate(
                     diagnostic,
                     &account.location,
@@ -156,7 +177,9 @@ impl Rule for ServiceAccountTokenAutomount {
                 let message = format!(
                     "{who} does not set `automountServiceAccountToken: false`, so a token of ServiceAccount `{account_name}` is mounted into its containers unless that ServiceAccount (not in the input) disables it"
                 );
+                let fix = fix(cx);
                 cx.report_missing(workload.pod_spec, "automountServiceAccountToken", message)
+                    .with_fix(fix)
                     .help(HELP);
             }
         }

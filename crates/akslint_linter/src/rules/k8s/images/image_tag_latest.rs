@@ -36,6 +36,13 @@ declare_rule! {
     ///     image: shop.azurecr.io/nginx:1.27.3
     /// ```
     ///
+    /// ## Fix
+    /// None. The remedy is a specific version (or digest) of the image, and which one is right is
+    /// not in the manifest: choosing the newest tag from the registry would need network access,
+    /// which akslint never uses, and could upgrade the application without anyone deciding to;
+    /// choosing the running version needs the cluster. Pin the tag (or digest) your deployment
+    /// process built and tested.
+    ///
     /// ## Options
     /// None.
     ///

@@ -3,6 +3,7 @@ use akslint_syntax::{K8sScalar, NodeRef};
 
 use super::{Exposure, INTERNAL_ANNOTATION, load_balancer};
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
 
 declare_rule! {
@@ -52,6 +53,13 @@ declare_rule! {
     /// When the Service must be public, keep it public deliberately: restrict its sources
     /// (K8S602) and suppress this rule with a reason.
     ///
+    /// ## Fix
+    /// Unsafe: sets the annotation `service.beta.kubernetes.io/azure-load-balancer-internal:
+    /// "true"` (added under `metadata.annotations`, creating them when missing, or in place of
+    /// whatever value it had, keeping its quotes), so the load balancer gets a private IP:
+    /// clients outside the virtual network can no longer reach the Service. A value that is
+    /// not a string (an unquoted `true`) becomes the string `"true"`.
+    ///
     /// ## Options
     /// None.
     ///
@@ -66,6 +74,7 @@ declare_rule! {
         severity: Warning,
         default_enabled: true,
         scope: Scope::Kinds(&["Service"]),
+        fix: Unsafe,
         references: [
             "AKS best practices" => "network connectivity: internal ingress IPs",
         ],
@@ -80,19 +89,33 @@ impl Rule for PublicLoadBalancer {
             return;
         };
         let who = object.describe();
+        let internal = |cx: &Context<'_>| {
+            let message = format!("annotate the Service `{INTERNAL_ANNOTATION}: \"true\"`");
+            cx.fix(message, |edit| {
+                edit.set(
+                    object.node,
+                    &["metadata", "annotations", INTERNAL_ANNOTATION],
+                    NewValue::Str("true"),
+                )
+            })
+        };
         match service.exposure {
             Exposure::Internal => {}
             Exposure::Public => {
                 let message = format!(
                     "{who} of type LoadBalancer gets a public IP: it has no `{INTERNAL_ANNOTATION}: \"true\"` annotation"
                 );
-                cx.report_node(service.type_node, message).help(HELP);
+                let fix = internal(cx);
+                cx.report_node(service.type_node, message)
+                    .with_fix(fix)
+                    .help(HELP);
             }
             Exposure::PublicByValue(value, "false") => {
                 let message = format!(
                     "{who} sets `{INTERNAL_ANNOTATION}` to \"false\": its load balancer gets a public IP"
                 );
-                cx.report_node(value, message).help(
+                let fix = internal(cx);
+                cx.report_node(value, message).with_fix(fix).help(
                     "set the annotation to \"true\" for a private IP; if the Service must be public, restrict its sources (K8S602) and suppress this finding with a reason",
                 );
             }
@@ -100,16 +123,26 @@ impl Rule for PublicLoadBalancer {
                 let message = format!(
                     "{who} sets `{INTERNAL_ANNOTATION}` to {text:?}, which the AKS cloud provider does not read as internal (only the exact string \"true\" is): its load balancer gets a public IP"
                 );
+                let fix = internal(cx);
                 cx.report_node(value, message)
+                    .with_fix(fix)
                     .help(format!("write `{INTERNAL_ANNOTATION}: \"true\"`"));
             }
-            Exposure::NotAString(value) => report_not_a_string(object, value, cx),
+            Exposure::NotAString(value) => {
+                let fix = internal(cx);
+                report_not_a_string(object, value, cx, fix);
+            }
         }
     }
 }
 
 /// An unquoted `true` (or number): the Service never reaches the cloud provider.
-fn report_not_a_string(object: &Object<'_>, value: NodeRef<'_>, cx: &mut Context<'_>) {
+fn report_not_a_string(
+    object: &Object<'_>,
+    value: NodeRef<'_>,
+    cx: &mut Context<'_>,
+    fix: Option<akslint_diagnostics::Fix>,
+) {
     let written = match (value.scalar(), value.k8s_value()) {
         (Some((text, _)), Some(K8sScalar::Bool(_))) => {
             format!("the unquoted `{text}`, which YAML reads as a boolean")
@@ -123,7 +156,7 @@ fn report_not_a_string(object: &Object<'_>, value: NodeRef<'_>, cx: &mut Context
         "{} sets `{INTERNAL_ANNOTATION}` to {written}: annotation values must be strings, so the API server rejects the Service",
         object.describe()
     );
-    cx.report_node(value, message).help(format!(
+    cx.report_node(value, message).with_fix(fix).help(format!(
         "quote the value: `{INTERNAL_ANNOTATION}: \"true\"`"
     ));
 }

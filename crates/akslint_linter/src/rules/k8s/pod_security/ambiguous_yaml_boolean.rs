@@ -2,6 +2,7 @@ use akslint_model::k8s::{Object, Workload};
 use akslint_syntax::{NodeRef, ScalarStyle};
 
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
 
 declare_rule! {
@@ -56,6 +57,13 @@ declare_rule! {
     ///         readOnlyRootFilesystem: true
     /// ```
     ///
+    /// ## Fix
+    /// Safe: rewrites a YAML 1.1 spelling as `true` or `false`, the value Kubernetes already
+    /// reads, so the workload does not change; only the other tools now agree with the API server.
+    /// A quoted `"true"` or `"false"` gets no fix: the API server rejects it today, and removing
+    /// the quotes makes the manifest deploy with that value (`hostNetwork: "true"` would become a
+    /// pod on the host network), which deserves a look rather than an automatic edit.
+    ///
     /// ## Options
     /// None.
     ///
@@ -69,6 +77,7 @@ declare_rule! {
         severity: Warning,
         default_enabled: true,
         scope: Scope::Objects,
+        fix: Safe,
         references: ["none" => "no peer warns (kubernetes/kubernetes#34146)"],
     }
 }
@@ -238,7 +247,11 @@ fn check(cx: &mut Context<'_>, who: &str, value: Option<NodeRef<'_>>, path: &str
         let message = format!(
             "{who} sets `{path}: {text}`, which Kubernetes reads as `{meaning}` (a YAML 1.1 boolean) while YAML 1.2 tools read the string \"{text}\""
         );
+        let fix = cx.fix(format!("write `{meaning}`"), |edit| {
+            edit.replace(value, NewValue::Bool(meaning))
+        });
         cx.report_node(value, message)
+            .with_fix(fix)
             .help(format!("write `{meaning}`"));
     } else if let Some(meaning) = quoted_boolean(text) {
         let message = format!(

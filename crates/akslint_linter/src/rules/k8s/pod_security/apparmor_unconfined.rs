@@ -1,7 +1,8 @@
 use akslint_model::k8s::{InheritedField, Workload};
 
-use super::{report_unconfined_profile, written};
+use super::{report_unconfined_profile, runtime_default_annotation, written};
 use crate::context::WithHelp;
+use crate::fix::WithFix;
 use crate::{Context, Rule, Scope, declare_rule};
 
 declare_rule! {
@@ -43,6 +44,13 @@ declare_rule! {
     ///           type: RuntimeDefault
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: replaces the profile type with `RuntimeDefault` (or adds `type: RuntimeDefault`
+    /// to a profile that has none), and an annotation value with `runtime/default`. An
+    /// application that needs something the runtime's default AppArmor profile denies (mounts,
+    /// raw access to `/proc` or `/sys`) fails after the change. A profile that names a
+    /// `localhostProfile` gets `type: Localhost`, the only type that field is valid with.
+    ///
     /// ## Options
     /// None.
     ///
@@ -58,6 +66,7 @@ declare_rule! {
         default_enabled: true,
         scope: Scope::Workloads,
         pss: Baseline,
+        fix: Unsafe,
         references: [
             "PSS" => "baseline: appArmorProfile",
             "trivy" => "KSV-0002",
@@ -90,7 +99,9 @@ impl Rule for AppArmorUnconfined {
                 "{} sets the AppArmor annotation `{ANNOTATION_PREFIX}{container}: {text}`; only `runtime/default` and `localhost/<profile>` are allowed",
                 workload.describe()
             );
+            let fix = runtime_default_annotation(cx, value);
             cx.report_node(value, message)
+                .with_fix(fix)
                 .help(format!("set `appArmorProfile: {{type: RuntimeDefault}}` in the `securityContext` of container `{container}` and remove the deprecated annotation"));
         }
     }

@@ -1,7 +1,9 @@
-use akslint_model::k8s::Workload;
+use akslint_diagnostics::Fix;
+use akslint_model::k8s::{Container, Workload};
 
 use super::{canonical_capability, capability_list, restricted_capabilities_apply};
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
 
 declare_rule! {
@@ -46,6 +48,15 @@ declare_rule! {
     ///         drop: [ALL]
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: adds `ALL` to the container's `capabilities.drop` (creating the list, and
+    /// `capabilities` and `securityContext`, when missing, in the style of the file), or
+    /// rewrites a lowercase `all` as `ALL`. The capabilities already listed are kept. An
+    /// application that needs a capability of the runtime's default set (binding a port below
+    /// 1024 as non-root needs `NET_BIND_SERVICE`, changing file ownership needs `CHOWN`) stops
+    /// working until it is added back under `capabilities.add`. A `drop` that is not a list is
+    /// not fixed.
+    ///
     /// ## Options
     /// The target Kubernetes version (`kubernetes-version`, or the namespace's
     /// `pod-security.kubernetes.io/enforce-version`) decides whether the control applies
@@ -63,6 +74,7 @@ declare_rule! {
         default_enabled: true,
         scope: Scope::Workloads,
         pss: Restricted,
+        fix: Unsafe,
         references: [
             "PSS" => "restricted: capabilities_restricted",
             "checkov" => "CKV_K8S_37",
@@ -73,6 +85,8 @@ declare_rule! {
 }
 
 const HELP: &str = "add `drop: [ALL]` under the container's `securityContext.capabilities`, then add back only what the app needs (at most `NET_BIND_SERVICE`)";
+const FIX: &str = "add `ALL` to `capabilities.drop`";
+const PATH: [&str; 3] = ["securityContext", "capabilities", "drop"];
 
 impl Rule for CapabilitiesNotDropped {
     fn check_workload(&self, workload: &Workload<'_>, cx: &mut Context<'_>) {
@@ -85,7 +99,9 @@ impl Rule for CapabilitiesNotDropped {
                 let message = format!(
                     "{who} does not drop ALL capabilities, so it keeps the runtime's default set (including NET_RAW)"
                 );
+                let fix = drop_all(cx, &container);
                 cx.report_missing(container.node, "securityContext.capabilities.drop", message)
+                    .with_fix(fix)
                     .help(HELP);
                 continue;
             };
@@ -106,7 +122,11 @@ impl Rule for CapabilitiesNotDropped {
                 let message = format!(
                     "{who} drops `{name}`, but Pod Security admission only accepts the exact string `ALL`"
                 );
+                let fix = cx.fix("write `ALL`", |edit| {
+                    edit.replace(item, NewValue::Str("ALL"))
+                });
                 cx.report_node(item, message)
+                    .with_fix(fix)
                     .help("write `ALL` in capital letters, without a `CAP_` prefix");
                 continue;
             }
@@ -119,7 +139,13 @@ impl Rule for CapabilitiesNotDropped {
                     dropped.join(", ")
                 )
             };
-            cx.report_node(drop, message).help(HELP);
+            let fix = drop_all(cx, &container);
+            cx.report_node(drop, message).with_fix(fix).help(HELP);
         }
     }
+}
+
+/// `ALL` added to the container's `capabilities.drop`.
+fn drop_all(cx: &Context<'_>, container: &Container<'_>) -> Option<Fix> {
+    cx.fix(FIX, |edit| edit.add_to_list(container.node, &PATH, "ALL"))
 }

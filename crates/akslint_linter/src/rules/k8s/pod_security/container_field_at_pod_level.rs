@@ -48,6 +48,13 @@ declare_rule! {
     ///         allowPrivilegeEscalation: false
     /// ```
     ///
+    /// ## Fix
+    /// None. The remedy is to move the field into every container's `securityContext`, merged with
+    /// what each container already sets (a container may set the field differently on purpose),
+    /// and to delete it from the pod: more than one edit to decide for the user. The container rules
+    /// that the misplaced field was meant to satisfy (K8S102, K8S104, K8S122 ...) do offer fixes
+    /// for each container.
+    ///
     /// ## Options
     /// None.
     ///

@@ -23,6 +23,10 @@ declare_rule! {
     /// ## Use instead
     /// Leave `hostIPC` unset (it defaults to `false`).
     ///
+    /// ## Fix
+    /// Unsafe: sets `hostIPC: false`. A pod that shares memory with processes on the node needs the host namespace and stops
+    /// working; such a pod should keep it and carry a suppression with the reason.
+    ///
     /// ## Options
     /// None.
     ///
@@ -36,6 +40,7 @@ declare_rule! {
         default_enabled: true,
         scope: Scope::Workloads,
         pss: Baseline,
+        fix: Unsafe,
         references: [
             "PSS" => "baseline: hostNamespaces",
             "kube-linter" => "host-ipc",

@@ -25,6 +25,10 @@ declare_rule! {
     /// ## Use instead
     /// Leave `hostNetwork` unset (it defaults to `false`) and expose the pod through a Service.
     ///
+    /// ## Fix
+    /// Unsafe: sets `hostNetwork: false`. A pod that uses the node's network (a CNI plugin, a node agent, an ingress controller bound to node ports) needs the host namespace and stops
+    /// working; such a pod should keep it and carry a suppression with the reason.
+    ///
     /// ## Options
     /// None.
     ///
@@ -39,6 +43,7 @@ declare_rule! {
         default_enabled: true,
         scope: Scope::Workloads,
         pss: Baseline,
+        fix: Unsafe,
         references: [
             "PSS" => "baseline: hostNamespaces",
             "kube-linter" => "host-network",

@@ -24,6 +24,10 @@ declare_rule! {
     /// Leave `hostPID` unset (it defaults to `false`). To share processes between the
     /// containers of one pod, use `shareProcessNamespace: true` instead.
     ///
+    /// ## Fix
+    /// Unsafe: sets `hostPID: false`. A pod that sees or signals the node's processes (a node monitor, a debugger) needs the host namespace and stops
+    /// working; such a pod should keep it and carry a suppression with the reason.
+    ///
     /// ## Options
     /// None.
     ///
@@ -37,6 +41,7 @@ declare_rule! {
         default_enabled: true,
         scope: Scope::Workloads,
         pss: Baseline,
+        fix: Unsafe,
         references: [
             "PSS" => "baseline: hostNamespaces",
             "kube-linter" => "host-pid",

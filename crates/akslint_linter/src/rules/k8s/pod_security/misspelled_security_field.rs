@@ -2,6 +2,7 @@ use akslint_model::k8s::{ContainerKind, ContainerOnlyField, Workload};
 use akslint_syntax::NodeRef;
 
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
 
 declare_rule! {
@@ -61,6 +62,14 @@ declare_rule! {
     ///           drop: [ALL]
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: renames the key to the suggested field when the suggestion is a field of the same
+    /// place (not for a field that belongs on the pod or on the containers instead, which has to
+    /// be moved). The setting then takes effect, which is the point, but it changes what the
+    /// workload runs with: `hostNetwrok: true` becomes a pod on the host network. The quotes of
+    /// the key are kept. When the field is already written next to the typo, the rename would
+    /// make a duplicate key, so it is not applied.
+    ///
     /// ## Options
     /// None.
     ///
@@ -74,6 +83,7 @@ declare_rule! {
         severity: Error,
         default_enabled: true,
         scope: Scope::Workloads,
+        fix: Unsafe,
         references: [
             "kube-linter" => "schema-validation (opt-in kubeconform check: unknown fields anywhere, no suggestion)",
         ],
@@ -245,8 +255,7 @@ impl Rule for MisspelledSecurityField {
                 let message = format!(
                     "{owner} sets `{name}` in its pod spec, which has no such field: {DROPPED}"
                 );
-                cx.report_node(key, message)
-                    .help(format!("did you mean `{field}`?"));
+                report_typo(cx, key, field, message);
             }
         }
         if let Some(context) = workload.pod_security_context() {
@@ -272,8 +281,7 @@ impl Rule for MisspelledSecurityField {
                 if let Some(field) = suggest(name, &["securityContext"]) {
                     let message =
                         format!("{who} sets `{name}`, which is not a container field: {DROPPED}");
-                    cx.report_node(key, message)
-                        .help(format!("did you mean `{field}`?"));
+                    report_typo(cx, key, field, message);
                 }
             }
             if let Some(context) = container.security_context() {
@@ -373,7 +381,10 @@ fn check_security_context(
                     }
                 ),
             },
-            Some(field) => format!("did you mean `{field}`?"),
+            Some(field) => {
+                report_typo(cx, key, field, place.unknown(name));
+                continue;
+            }
             None => format!(
                 "remove it; the fields of {} `{}` are {}",
                 place.whose,
@@ -405,16 +416,28 @@ fn check_keys(cx: &mut Context<'_>, mapping: NodeRef<'_>, known: &[&str], place:
         if known.contains(&name) {
             continue;
         }
-        let help = match suggest(name, known) {
-            Some(field) => format!("did you mean `{field}`?"),
-            None => format!(
+        let Some(field) = suggest(name, known) else {
+            let help = format!(
                 "remove it; the fields of `{}` are {}",
                 place.path,
                 list(known)
-            ),
+            );
+            cx.report_node(key, place.unknown(name)).help(help);
+            continue;
         };
-        cx.report_node(key, place.unknown(name)).help(help);
+        report_typo(cx, key, field, place.unknown(name));
     }
+}
+
+/// Reports the misspelled `key` with `field` as the suggestion, and a fix that renames it.
+fn report_typo(cx: &mut Context<'_>, key: NodeRef<'_>, field: &str, message: String) {
+    let name = key.scalar().map_or("", |(text, _)| text);
+    let fix = cx.fix(format!("rename `{name}` to `{field}`"), |edit| {
+        edit.replace(key, NewValue::Str(field))
+    });
+    cx.report_node(key, message)
+        .with_fix(fix)
+        .help(format!("did you mean `{field}`?"));
 }
 
 /// A key's text, unless it is empty or an unrendered template.

@@ -54,10 +54,12 @@ pub use unsafe_sysctl::UnsafeSysctl;
 pub use windows_host_process::WindowsHostProcess;
 pub use writable_root_filesystem::WritableRootFilesystem;
 
+use akslint_diagnostics::Fix;
 use akslint_model::k8s::{Container, ContainerOnlyField, InheritedField, Level, Volume, Workload};
 use akslint_syntax::NodeRef;
 
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule};
 
 /// This category's rules, ordered by code.
@@ -97,7 +99,10 @@ fn report_host_namespace(workload: &Workload<'_>, cx: &mut Context<'_>, field: &
             "{} sets `{field}: true`: its pods share the node's {shares}",
             workload.describe()
         );
-        cx.report_node(node, message).help(format!(
+        let fix = cx.fix(format!("set `{field}: false`"), |edit| {
+            edit.replace(node, NewValue::Bool(false))
+        });
+        cx.report_node(node, message).with_fix(fix).help(format!(
             "remove `{field}` from the pod spec (the default is `false`)"
         ));
     }
@@ -224,7 +229,8 @@ fn report_unconfined_profile(
                 written.owner,
                 written.place()
             );
-            cx.report_node(node, message).help(help);
+            let fix = runtime_default_profile(cx, written.node, field);
+            cx.report_node(node, message).with_fix(fix).help(help);
         }
         None => {
             let message = format!(
@@ -232,9 +238,39 @@ fn report_unconfined_profile(
                 written.owner,
                 written.place()
             );
-            cx.report_missing(written.node, "type", message).help(help);
+            let fix = runtime_default_profile(cx, written.node, field);
+            cx.report_missing(written.node, "type", message)
+                .with_fix(fix)
+                .help(help);
         }
     }
+}
+
+/// Sets the type of a seccomp or AppArmor profile to `RuntimeDefault`, or to `Localhost` when
+/// the profile names a `localhostProfile`: that profile is what the author meant, and the API
+/// server accepts the field only with `type: Localhost`.
+fn runtime_default_profile(
+    cx: &Context<'_>,
+    profile: NodeRef<'_>,
+    field: InheritedField,
+) -> Option<Fix> {
+    let confined = if profile.get("localhostProfile").is_some() {
+        "Localhost"
+    } else {
+        "RuntimeDefault"
+    };
+    let message = format!("set `{}.type: {confined}`", field.key());
+    cx.fix(message, |edit| {
+        edit.set(profile, &["type"], NewValue::Str(confined))
+    })
+}
+
+/// Replaces a legacy seccomp or AppArmor annotation value with `runtime/default`, which is what
+/// the `RuntimeDefault` profile type was called in annotations.
+fn runtime_default_annotation(cx: &Context<'_>, value: NodeRef<'_>) -> Option<Fix> {
+    cx.fix("set the annotation to `runtime/default`", |edit| {
+        edit.replace(value, NewValue::Str("runtime/default"))
+    })
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
-use akslint_model::k8s::{ContainerOnlyField, Workload};
+use akslint_diagnostics::Fix;
+use akslint_model::k8s::{Container, ContainerOnlyField, Workload};
 
+use super::{canonical_capability, capability_list};
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
 
 declare_rule! {
@@ -36,6 +39,15 @@ declare_rule! {
     ///       allowPrivilegeEscalation: false
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets `allowPrivilegeEscalation: false` in the container's `securityContext`
+    /// (creating it when missing). Pod Security calls this hardening, and most applications never
+    /// notice, but it does change what the container can do: a setuid or file-capability binary
+    /// (`sudo`, `su`, `ping` in older images, some entrypoints that switch users) no longer gains
+    /// privileges, so an application that relies on one breaks. No fix is offered for a
+    /// privileged container or one that adds `SYS_ADMIN`: the API server rejects
+    /// `allowPrivilegeEscalation: false` next to either.
+    ///
     /// ## Options
     /// None.
     ///
@@ -50,6 +62,7 @@ declare_rule! {
         default_enabled: true,
         scope: Scope::Workloads,
         pss: Restricted,
+        fix: Unsafe,
         references: [
             "PSS" => "restricted: allowPrivilegeEscalation",
             "kube-linter" => "privilege-escalation-container",
@@ -61,6 +74,8 @@ declare_rule! {
 }
 
 const HELP: &str = "set `allowPrivilegeEscalation: false` in the container's `securityContext`";
+const FIX: &str = "set `allowPrivilegeEscalation: false`";
+const PATH: [&str; 2] = ["securityContext", "allowPrivilegeEscalation"];
 
 impl Rule for PrivilegeEscalationAllowed {
     fn check_workload(&self, workload: &Workload<'_>, cx: &mut Context<'_>) {
@@ -76,27 +91,57 @@ impl Rule for PrivilegeEscalationAllowed {
                     Some(false) => {}
                     Some(true) => {
                         let message = format!("{who} allows privilege escalation");
-                        cx.report_node(node, message).help(HELP);
+                        let fix = fix(cx, &container);
+                        cx.report_node(node, message).with_fix(fix).help(HELP);
                     }
                     None => {
                         let message = format!(
                             "{who} sets `allowPrivilegeEscalation` to a value that is not the boolean `false`, so escalation is not blocked"
                         );
-                        cx.report_node(node, message).help(HELP);
+                        let fix = fix(cx, &container);
+                        cx.report_node(node, message).with_fix(fix).help(HELP);
                     }
                 },
                 None => {
                     let message = format!(
                         "{who} does not set `allowPrivilegeEscalation: false`, and Kubernetes defaults it to true"
                     );
+                    let fix = fix(cx, &container);
                     cx.report_missing(
                         container.node,
                         "securityContext.allowPrivilegeEscalation",
                         message,
                     )
+                    .with_fix(fix)
                     .help(HELP);
                 }
             }
         }
     }
+}
+
+/// `allowPrivilegeEscalation: false` in the container's `securityContext`.
+fn fix(cx: &Context<'_>, container: &Container<'_>) -> Option<Fix> {
+    cx.fix(FIX, |edit| {
+        if escalation_is_forced(container) {
+            return None;
+        }
+        edit.set(container.node, &PATH, NewValue::Bool(false))
+    })
+}
+
+/// Whether the API server rejects `allowPrivilegeEscalation: false` for the container: it does
+/// next to `privileged: true` or an added `SYS_ADMIN`, which escalate anyway.
+fn escalation_is_forced(container: &Container<'_>) -> bool {
+    let context = container.effective_security_context();
+    let privileged = context
+        .container_only(ContainerOnlyField::Privileged)
+        .and_then(|node| node.as_bool())
+        == Some(true);
+    let sys_admin = capability_list(container, "add").is_some_and(|list| {
+        list.items()
+            .filter_map(|item| item.as_str())
+            .any(|name| canonical_capability(name) == "SYS_ADMIN")
+    });
+    privileged || sys_admin
 }

@@ -1,6 +1,7 @@
 use akslint_model::k8s::{ContainerOnlyField, Workload};
 
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
 
 declare_rule! {
@@ -35,6 +36,11 @@ declare_rule! {
     ///         add: ["NET_BIND_SERVICE"]  # only what the app needs
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets `privileged: false`. A container that really drives host devices or the kernel
+    /// (a CSI or CNI node plugin, a GPU or storage driver) fails; give it the capabilities it needs
+    /// under `capabilities.add` instead, or keep it privileged with a suppression that says why.
+    ///
     /// ## Options
     /// None.
     ///
@@ -49,6 +55,7 @@ declare_rule! {
         default_enabled: true,
         scope: Scope::Workloads,
         pss: Baseline,
+        fix: Unsafe,
         references: [
             "PSS" => "baseline: privileged",
             "kube-linter" => "privileged-container",
@@ -72,7 +79,10 @@ impl Rule for PrivilegedContainer {
                     container.describe(),
                     workload.describe()
                 );
-                cx.report_node(node, message).help(
+                let fix = cx.fix("set `privileged: false`", |edit| {
+                    edit.replace(node, NewValue::Bool(false))
+                });
+                cx.report_node(node, message).with_fix(fix).help(
                     "remove `privileged: true`; grant only the capabilities the app needs under `capabilities.add`",
                 );
             }

@@ -1,7 +1,9 @@
+use akslint_diagnostics::Fix;
 use akslint_model::k8s::{InheritedField, Workload};
 use akslint_syntax::NodeRef;
 
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
 
 declare_rule! {
@@ -40,6 +42,14 @@ declare_rule! {
     ///       image: nginxinc/nginx-unprivileged
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets `runAsNonRoot: true` where the finding is: in place of a `false` (the pod's
+    /// or the container's), or in the container's `securityContext` when neither sets it. The
+    /// kubelet then refuses to start a container whose image runs as root (UID 0, or a user name it
+    /// cannot check) unless `runAsUser` gives it a non-zero UID, so an image built to run as root
+    /// stops starting. A container or pod that sets `runAsUser: 0` gets no fix: akslint cannot pick
+    /// a UID for it.
+    ///
     /// ## Options
     /// The target Kubernetes version (`kubernetes-version`) decides whether the `hostUsers: false`
     /// exemption (1.35) and the `runAsUser: 0` check (1.23) apply.
@@ -55,6 +65,7 @@ declare_rule! {
         default_enabled: true,
         scope: Scope::Workloads,
         pss: Restricted,
+        fix: Unsafe,
         references: [
             "PSS" => "restricted: runAsNonRoot, runAsUser",
             "kube-linter" => "run-as-non-root",
@@ -81,7 +92,11 @@ impl Rule for RunAsRoot {
                 "{} sets `runAsNonRoot: false` for its pods",
                 workload.describe()
             );
-            cx.report_node(node, message).help(HELP);
+            let pod_root = pod_context.and_then(|c| root_uid(c)).is_some();
+            let fix = non_root(cx, !pod_root, |edit| {
+                edit.replace(node, NewValue::Bool(true))
+            });
+            cx.report_node(node, message).with_fix(fix).help(HELP);
         }
         let check_uid = version.at_least(23);
         if check_uid && let Some(node) = pod_context.and_then(|c| root_uid(c)) {
@@ -94,12 +109,17 @@ impl Rule for RunAsRoot {
         for container in workload.containers() {
             let who = format!("{} of {}", container.describe(), workload.describe());
             let own = container.security_context();
+            let root = container
+                .effective_security_context()
+                .run_as_user()
+                .is_some_and(|(uid, _)| uid == 0);
             match own.and_then(|c| set(c, InheritedField::RunAsNonRoot.key())) {
                 Some(node) if node.as_bool() == Some(true) => {}
                 Some(node) => {
                     let message =
                         format!("{who} sets `runAsNonRoot` to something other than `true`");
-                    cx.report_node(node, message).help(HELP);
+                    let fix = non_root(cx, !root, |edit| edit.replace(node, NewValue::Bool(true)));
+                    cx.report_node(node, message).with_fix(fix).help(HELP);
                 }
                 // The pod's `false` is already reported; its containers inherit that finding.
                 None if pod_value == Some(true) || pod_value == Some(false) => {}
@@ -107,7 +127,11 @@ impl Rule for RunAsRoot {
                     let message = format!(
                         "{who} may run as root: neither it nor the pod sets `runAsNonRoot: true`"
                     );
+                    let fix = non_root(cx, !root, |edit| {
+                        edit.set(container.node, &PATH, NewValue::Bool(true))
+                    });
                     cx.report_missing(container.node, "securityContext.runAsNonRoot", message)
+                        .with_fix(fix)
                         .help(HELP);
                 }
             }
@@ -117,6 +141,21 @@ impl Rule for RunAsRoot {
             }
         }
     }
+}
+
+const PATH: [&str; 2] = ["securityContext", "runAsNonRoot"];
+
+/// The `runAsNonRoot: true` fix made by `edit`, unless the UID is known to be 0 (`fixable` is
+/// false): the container could not start.
+fn non_root(
+    cx: &Context<'_>,
+    fixable: bool,
+    edit: impl FnOnce(&mut crate::fix::YamlEditor<'_>) -> Option<()>,
+) -> Option<Fix> {
+    if !fixable {
+        return None;
+    }
+    cx.fix("set `runAsNonRoot: true`", edit)
 }
 
 fn set<'a>(context: NodeRef<'a>, key: &str) -> Option<NodeRef<'a>> {

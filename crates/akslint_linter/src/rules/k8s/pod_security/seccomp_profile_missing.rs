@@ -2,6 +2,7 @@ use akslint_model::k8s::{InheritedField, Level, Workload};
 
 use super::{Written, container_owner, report_unconfined_profile, written};
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
 
 declare_rule! {
@@ -50,6 +51,14 @@ declare_rule! {
     ///       image: app
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets `seccompProfile.type: RuntimeDefault` where the finding is: in the
+    /// container's `securityContext` when the container has no profile (creating what is
+    /// missing; every container gets its own, so no other container changes), or in place of
+    /// the type written (the pod's or the container's); a profile that names a
+    /// `localhostProfile` gets `type: Localhost`, the only type that field is valid with. A
+    /// workload that makes a system call the new profile blocks fails after the change.
+    ///
     /// ## Options
     /// The target Kubernetes version (`kubernetes-version`) decides the Windows exemption (1.25).
     ///
@@ -65,6 +74,7 @@ declare_rule! {
         default_enabled: true,
         scope: Scope::Workloads,
         pss: Restricted,
+        fix: Unsafe,
         references: [
             "PSS" => "restricted: seccompProfile_restricted",
             "checkov" => "CKV_K8S_31",
@@ -75,6 +85,8 @@ declare_rule! {
 }
 
 const HELP: &str = "set `seccompProfile: {type: RuntimeDefault}` (or a `Localhost` profile) in the pod's `securityContext`, which every container inherits, or in the container's";
+
+const PATH: [&str; 3] = ["securityContext", "seccompProfile", "type"];
 
 /// Admission exempts Windows pods from this minor version.
 const WINDOWS_EXEMPT_FROM: u32 = 25;
@@ -108,7 +120,11 @@ impl Rule for SeccompProfileMissing {
                         "{} has no seccomp profile: neither it nor the pod sets `seccompProfile.type` to `RuntimeDefault` or `Localhost`",
                         container_owner(&container, workload)
                     );
+                    let fix = cx.fix("set `seccompProfile.type: RuntimeDefault`", |edit| {
+                        edit.set(container.node, &PATH, NewValue::Str("RuntimeDefault"))
+                    });
                     cx.report_missing(container.node, "securityContext.seccompProfile", message)
+                        .with_fix(fix)
                         .help(HELP);
                 }
             }

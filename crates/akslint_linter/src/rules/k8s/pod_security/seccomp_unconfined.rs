@@ -1,8 +1,9 @@
 use akslint_model::k8s::{InheritedField, Workload};
 use akslint_syntax::NodeRef;
 
-use super::{container_owner, written};
+use super::{container_owner, runtime_default_annotation, runtime_default_profile, written};
 use crate::context::WithHelp;
+use crate::fix::WithFix;
 use crate::{Context, Rule, Scope, declare_rule};
 
 declare_rule! {
@@ -50,6 +51,14 @@ declare_rule! {
     ///       type: RuntimeDefault
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: replaces `Unconfined` with `RuntimeDefault` (the container runtime's default
+    /// filter), and an `unconfined` legacy annotation with `runtime/default`. A workload that
+    /// makes a system call the default profile blocks (some debuggers, tracers, sandboxes and
+    /// in-container container runtimes do) fails after the change. A profile that also names
+    /// a `localhostProfile` gets `type: Localhost` instead, the only type that field is valid
+    /// with.
+    ///
     /// ## Options
     /// None.
     ///
@@ -65,6 +74,7 @@ declare_rule! {
         default_enabled: true,
         scope: Scope::Workloads,
         pss: Baseline,
+        fix: Unsafe,
         references: [
             "PSS" => "baseline: seccompProfile_baseline",
             "trivy" => "KSV-0104",
@@ -83,7 +93,8 @@ const ANNOTATIONS_IGNORED_FROM: u32 = 27;
 
 impl Rule for SeccompUnconfined {
     fn check_workload(&self, workload: &Workload<'_>, cx: &mut Context<'_>) {
-        for written in written(workload, InheritedField::SeccompProfile) {
+        let field = InheritedField::SeccompProfile;
+        for written in written(workload, field) {
             let Some(node) = written.node.get("type") else {
                 continue;
             };
@@ -93,7 +104,8 @@ impl Rule for SeccompUnconfined {
                     written.owner,
                     written.place()
                 );
-                cx.report_node(node, message).help(HELP);
+                let fix = runtime_default_profile(cx, written.node, field);
+                cx.report_node(node, message).with_fix(fix).help(HELP);
             }
         }
 
@@ -109,7 +121,10 @@ fn check_annotations(workload: &Workload<'_>, cx: &mut Context<'_>) {
             "{} sets the legacy annotation `{POD_ANNOTATION}: unconfined`: its pods' system calls are not filtered",
             workload.describe()
         );
-        cx.report_node(node, message).help(ANNOTATION_HELP);
+        let fix = runtime_default_annotation(cx, node);
+        cx.report_node(node, message)
+            .with_fix(fix)
+            .help(ANNOTATION_HELP);
     }
     // The per-container annotation only takes effect for a container of that name.
     for container in workload.containers() {
@@ -122,7 +137,10 @@ fn check_annotations(workload: &Workload<'_>, cx: &mut Context<'_>) {
                 "{} is unconfined by the legacy annotation `{key}: unconfined`: its system calls are not filtered",
                 container_owner(&container, workload)
             );
-            cx.report_node(node, message).help(ANNOTATION_HELP);
+            let fix = runtime_default_annotation(cx, node);
+            cx.report_node(node, message)
+                .with_fix(fix)
+                .help(ANNOTATION_HELP);
         }
     }
 }

@@ -2,6 +2,7 @@ use akslint_model::k8s::{ContainerOnlyField, Workload};
 
 use super::container_owner;
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, PssLevel, Rule, Scope, declare_rule};
 
 declare_rule! {
@@ -42,6 +43,10 @@ declare_rule! {
     ///       procMount: Default
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets `procMount: Default`. A container that needs an unmasked `/proc` (a nested
+    /// container runtime, for instance) fails after the change.
+    ///
     /// ## Options
     /// The target Kubernetes version (`kubernetes-version`) decides the `hostUsers: false`
     /// relaxation (1.35); the namespace's Pod Security level decides whether it applies.
@@ -57,6 +62,7 @@ declare_rule! {
         default_enabled: true,
         scope: Scope::Workloads,
         pss: Baseline,
+        fix: Unsafe,
         references: [
             "PSS" => "baseline: procMount; restricted: procMount_restricted",
             "kube-linter" => "unsafe-proc-mount",
@@ -102,7 +108,10 @@ impl Rule for UnmaskedProcMount {
             } else {
                 format!("{owner} sets `procMount: {value}`: {problem}")
             };
-            cx.report_node(node, message).help(HELP);
+            let fix = cx.fix("set `procMount: Default`", |edit| {
+                edit.replace(node, NewValue::Str("Default"))
+            });
+            cx.report_node(node, message).with_fix(fix).help(HELP);
         }
     }
 }

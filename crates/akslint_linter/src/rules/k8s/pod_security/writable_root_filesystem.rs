@@ -1,6 +1,7 @@
 use akslint_model::k8s::{ContainerOnlyField, Workload};
 
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
 
 declare_rule! {
@@ -51,6 +52,12 @@ declare_rule! {
     ///     emptyDir: {}
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets `readOnlyRootFilesystem: true` in the container's `securityContext` (creating
+    /// it when missing). The fix cannot know where the application writes: one that writes to
+    /// `/tmp`, a cache or its own directory fails until those paths get a volume (an `emptyDir`),
+    /// which the fix does not add.
+    ///
     /// ## Options
     /// None.
     ///
@@ -64,6 +71,7 @@ declare_rule! {
         severity: Warning,
         default_enabled: true,
         scope: Scope::Workloads,
+        fix: Unsafe,
         references: [
             "kube-linter" => "no-read-only-root-fs",
             "checkov" => "CKV_K8S_22",
@@ -75,6 +83,7 @@ declare_rule! {
 }
 
 const HELP: &str = "set `readOnlyRootFilesystem: true` in the container's `securityContext` and mount an emptyDir where the app writes";
+const PATH: [&str; 2] = ["securityContext", "readOnlyRootFilesystem"];
 
 impl Rule for WritableRootFilesystem {
     fn check_workload(&self, workload: &Workload<'_>, cx: &mut Context<'_>) {
@@ -84,29 +93,38 @@ impl Rule for WritableRootFilesystem {
         for container in workload.containers() {
             let context = container.effective_security_context();
             let who = format!("{} of {}", container.describe(), workload.describe());
+            let fix = |cx: &Context<'_>| {
+                cx.fix("set `readOnlyRootFilesystem: true`", |edit| {
+                    edit.set(container.node, &PATH, NewValue::Bool(true))
+                })
+            };
             match context.container_only(ContainerOnlyField::ReadOnlyRootFilesystem) {
                 Some(node) => match node.as_bool() {
                     Some(true) => {}
                     Some(false) => {
                         let message = format!("{who} has a writable root filesystem");
-                        cx.report_node(node, message).help(HELP);
+                        let fix = fix(cx);
+                        cx.report_node(node, message).with_fix(fix).help(HELP);
                     }
                     None => {
                         let message = format!(
                             "{who} sets `readOnlyRootFilesystem` to a value that is not the boolean `true`, so its root filesystem stays writable"
                         );
-                        cx.report_node(node, message).help(HELP);
+                        let fix = fix(cx);
+                        cx.report_node(node, message).with_fix(fix).help(HELP);
                     }
                 },
                 None => {
                     let message = format!(
                         "{who} does not set `readOnlyRootFilesystem: true`, so its root filesystem is writable"
                     );
+                    let fix = fix(cx);
                     cx.report_missing(
                         container.node,
                         "securityContext.readOnlyRootFilesystem",
                         message,
                     )
+                    .with_fix(fix)
                     .help(HELP);
                 }
             }

@@ -1,0 +1,74 @@
+//! Fixes: how a rule attaches one to a finding, the YAML edit engine it builds the edits with,
+//! and the loop that applies them.
+//!
+//! A rule builds a fix with [`Context::fix`], which hands it a [`YamlEditor`] over the file
+//! being linted and gives the fix the applicability the rule declares (`fix: Safe` or
+//! `fix: Unsafe` in [`declare_rule!`](crate::declare_rule)); then it attaches the fix to the
+//! finding with [`WithFix::with_fix`]:
+//!
+//! ```text
+//! let fix = cx.fix("set `allowPrivilegeEscalation: false`", |edit| {
+//!     edit.set(container.node, &["securityContext", "allowPrivilegeEscalation"], NewValue::Bool(false))
+//! });
+//! cx.report_missing(container.node, "securityContext.allowPrivilegeEscalation", message)
+//!     .with_fix(fix)
+//!     .help(HELP);
+//! ```
+//!
+//! Applying ([`fix_until_stable`]): each round lints, takes the fixes that do not conflict
+//! with each other, drops any that would leave a syntax error, and applies the rest; rounds
+//! repeat until nothing changes (at most [`MAX_PASSES`]), so fixes that touch the same place
+//! land one after the other.
+
+mod apply;
+mod editor;
+mod layout;
+
+use akslint_diagnostics::{Diagnostic, Fix};
+
+pub use apply::{Applied, FixTarget, MAX_PASSES, apply_fixes, file_text, fix_until_stable};
+pub use editor::{NewValue, YamlEditor};
+
+use crate::Context;
+
+impl Context<'_> {
+    /// A fix described by `message`, whose edits `build` makes with a [`YamlEditor`] over the
+    /// file being linted; it has the applicability the rule declares. `None` when `build`
+    /// gives up (the edit cannot be made safely), makes no edit, or the rule declares no fix.
+    pub fn fix(
+        &self,
+        message: impl Into<String>,
+        build: impl FnOnce(&mut YamlEditor<'_>) -> Option<()>,
+    ) -> Option<Fix> {
+        let applicability = self.rule.fix;
+        debug_assert!(
+            applicability.is_some(),
+            "{} attaches a fix but declares none (`fix: Safe` or `fix: Unsafe`)",
+            self.rule.code
+        );
+        let mut editor = YamlEditor::new(self.file);
+        build(&mut editor)?;
+        let edits = editor.into_edits();
+        if edits.is_empty() {
+            return None;
+        }
+        Some(Fix {
+            applicability: applicability?,
+            message: message.into(),
+            edits,
+        })
+    }
+}
+
+/// Attaches a fix to a freshly reported diagnostic.
+pub trait WithFix {
+    /// Sets the fix (`None` leaves the finding without one).
+    fn with_fix(&mut self, fix: Option<Fix>) -> &mut Self;
+}
+
+impl WithFix for Diagnostic {
+    fn with_fix(&mut self, fix: Option<Fix>) -> &mut Self {
+        self.fix = fix;
+        self
+    }
+}
