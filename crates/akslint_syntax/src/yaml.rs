@@ -2,10 +2,13 @@
 //!
 //! The parser splits the stream into documents; a document with a syntax error is recorded as
 //! failed and parsing resumes at the next `---`. Aliases share the anchored node instead of
-//! copying it, so an alias bomb costs no memory; its expanded size is still measured and a
-//! document over [`Limits::max_expanded_nodes`] is rejected, as go-yaml rejects "excessive
-//! aliasing". `<<` merge keys are resolved with the YAML merge rules: keys written in the
-//! mapping win over merged ones, and earlier merge sources win over later ones.
+//! copying it, so an alias bomb costs no memory; its expanded size is still counted as it is
+//! read, and the document whose aliases take the file over [`Limits::max_expanded_nodes`] is
+//! rejected on the spot, as go-yaml rejects "excessive aliasing". Counting while reading
+//! matters: `<<` merge keys copy the entries of the merged mapping, so a chain of merges would
+//! otherwise cost quadratic memory before any check after the parse could see it. Merge keys
+//! are resolved with the YAML merge rules: keys written in the mapping win over merged ones,
+//! and earlier merge sources win over later ones.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -13,12 +16,18 @@ use std::collections::HashMap;
 use akslint_text::Span;
 use granit_parser::{ErrorKind, Event, Parser, ScanError};
 
+use crate::error::nesting_message;
 use crate::tree::{Comment, Document, Entry, NodeId, NodeKind, ParsedFile};
 use crate::{Limits, ScalarStyle, SyntaxError, SyntaxErrorKind};
 
 /// Parses a YAML stream. Never fails: problems are in [`ParsedFile::errors`].
 #[must_use]
 pub fn parse<'s>(text: &'s str, limits: &Limits) -> ParsedFile<'s> {
+    let limits = Limits {
+        max_depth: limits.max_depth.min(Limits::MAX_DEPTH),
+        ..*limits
+    };
+    // The parser counts flow and block nesting apart; the builder checks the two together.
     let options = granit_parser::options! {
         emit_comments: true,
         flow_nesting_limit: limits.max_depth,
@@ -27,24 +36,33 @@ pub fn parse<'s>(text: &'s str, limits: &Limits) -> ParsedFile<'s> {
     let mut parser = Parser::new_from_str_with_options(text, options);
     let mut builder = Builder::default();
     loop {
-        match parser.next_event() {
+        let step = match parser.next_event() {
             None => break,
-            Some(Ok((event, span))) => {
-                let span = byte_span(&span);
-                if !builder.event(event, span, limits) {
-                    break;
-                }
-            }
+            Some(Ok((event, span))) => builder.event(event, byte_span(&span), &limits),
             Some(Err(error)) => {
-                builder.fail_document(&error, text);
-                match parser.proceed_next_document() {
-                    Ok(true) => {}
-                    Ok(false) | Err(_) => break,
-                }
+                builder.scan_error(&error, text, &limits);
+                Step::SkipDocument
             }
+        };
+        match step {
+            Step::Continue => {}
+            Step::Stop => break,
+            Step::SkipDocument => match parser.proceed_next_document() {
+                Ok(true) => {}
+                Ok(false) | Err(_) => break,
+            },
         }
     }
-    builder.finish(text, limits)
+    builder.finish(text)
+}
+
+/// What the parse loop does after an event.
+enum Step {
+    Continue,
+    /// The current document is failed (and recorded so): skip to the next one.
+    SkipDocument,
+    /// Nothing more is read.
+    Stop,
 }
 
 fn byte_span(span: &granit_parser::Span) -> Span {
@@ -71,6 +89,10 @@ enum Frame {
 #[derive(Default)]
 struct Builder<'s> {
     out: ParsedFile<'s>,
+    /// The expanded size of each node of the tree, by id: aliases counted with what they repeat.
+    sizes: Vec<u64>,
+    /// Nodes that aliases have added to the file so far.
+    aliased: u64,
     frames: Vec<Frame>,
     anchors: HashMap<usize, NodeId>,
     document_start: Option<Span>,
@@ -81,8 +103,8 @@ struct Builder<'s> {
 }
 
 impl<'s> Builder<'s> {
-    /// Handles one event; returns false when parsing must stop.
-    fn event(&mut self, event: Event<'s>, span: Span, limits: &Limits) -> bool {
+    /// Handles one event.
+    fn event(&mut self, event: Event<'s>, span: Span, limits: &Limits) -> Step {
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Anchor(..) => {}
             Event::DocumentStart(..) => {
@@ -96,7 +118,7 @@ impl<'s> Builder<'s> {
                         span: Span::empty(span.start),
                         document: Some(self.out.documents.len()),
                     });
-                    return false;
+                    return Step::Stop;
                 }
                 self.document_start = Some(span);
                 self.root = None;
@@ -111,7 +133,7 @@ impl<'s> Builder<'s> {
                     }
                     _ => convert_style(style),
                 };
-                let id = self.out.tree.push_scalar(value, style, span);
+                let id = self.push_scalar(value, style, span);
                 self.register_anchor(anchor, id);
                 self.attach(id);
             }
@@ -121,11 +143,19 @@ impl<'s> Builder<'s> {
                     None => {
                         // An alias to a collection still being built refers to itself.
                         self.error(SyntaxErrorKind::Invalid, "recursive alias", span);
-                        self.out
-                            .tree
-                            .push_scalar(Cow::Borrowed(""), ScalarStyle::Plain, span)
+                        self.push_scalar(Cow::Borrowed(""), ScalarStyle::Plain, span)
                     }
                 };
+                let size = self.sizes.get(id.index()).copied().unwrap_or(1);
+                self.aliased = self.aliased.saturating_add(size);
+                if self.aliased > limits.max_expanded_nodes {
+                    let message = format!(
+                        "aliases expand this file to more than {} extra nodes (the alias limit; an alias bomb?); the document is not linted",
+                        limits.max_expanded_nodes
+                    );
+                    self.fail_document(SyntaxErrorKind::LimitExceeded, message, span);
+                    return Step::SkipDocument;
+                }
                 self.attach(id);
             }
             Event::UnresolvedAlias(name) => {
@@ -134,11 +164,15 @@ impl<'s> Builder<'s> {
                     &format!("unknown anchor `{name}`"),
                     span,
                 );
-                let id = self
-                    .out
-                    .tree
-                    .push_scalar(Cow::Borrowed(""), ScalarStyle::Plain, span);
+                let id = self.push_scalar(Cow::Borrowed(""), ScalarStyle::Plain, span);
                 self.attach(id);
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..)
+                if self.frames.len() >= limits.max_depth =>
+            {
+                let message = nesting_message(limits.max_depth);
+                self.fail_document(SyntaxErrorKind::LimitExceeded, message, span);
+                return Step::SkipDocument;
             }
             Event::MappingStart(style, anchor, _) => {
                 let entries = self.spare_entries.pop().unwrap_or_default();
@@ -164,7 +198,21 @@ impl<'s> Builder<'s> {
             #[allow(unreachable_patterns)]
             _ => {}
         }
-        true
+        Step::Continue
+    }
+
+    fn push_scalar(&mut self, value: Cow<'s, str>, style: ScalarStyle, span: Span) -> NodeId {
+        self.sizes.push(1);
+        self.out.tree.push_scalar(value, style, span)
+    }
+
+    /// The expanded size of a collection over `children`, recorded for its next id.
+    fn push_size(&mut self, children: impl Iterator<Item = NodeId>) {
+        let sizes = &self.sizes;
+        let size = children.fold(1u64, |total, id| {
+            total.saturating_add(sizes.get(id.index()).copied().unwrap_or(1))
+        });
+        self.sizes.push(size);
     }
 
     fn error(&mut self, kind: SyntaxErrorKind, message: &str, span: Span) {
@@ -212,19 +260,15 @@ impl<'s> Builder<'s> {
                 if let Some(key) = pending_key {
                     // A key without a value (`? key`) maps to null.
                     let span = Span::empty(self.out.tree.node(key).span().end);
-                    let value =
-                        self.out
-                            .tree
-                            .push_scalar(Cow::Borrowed(""), ScalarStyle::Plain, span);
+                    let value = self.push_scalar(Cow::Borrowed(""), ScalarStyle::Plain, span);
                     entries.push(Entry { key, value });
                 }
                 self.report_duplicate_keys(&entries);
                 let merged = self.resolve_merge_keys(&entries);
                 let span = self.collection_span(start, end, flow, entries.last().map(|e| e.value));
-                let id =
-                    self.out
-                        .tree
-                        .push_mapping(merged.as_deref().unwrap_or(&entries), flow, span);
+                let written = merged.as_deref().unwrap_or(&entries);
+                self.push_size(written.iter().flat_map(|e| [e.key, e.value]));
+                let id = self.out.tree.push_mapping(written, flow, span);
                 entries.clear();
                 self.spare_entries.push(entries);
                 self.register_anchor(anchor, id);
@@ -237,6 +281,7 @@ impl<'s> Builder<'s> {
                 mut items,
             } => {
                 let span = self.collection_span(start, end, flow, items.last().copied());
+                self.push_size(items.iter().copied());
                 let id = self.out.tree.push_sequence(&items, flow, span);
                 items.clear();
                 self.spare_items.push(items);
@@ -365,60 +410,48 @@ impl<'s> Builder<'s> {
         self.root = None;
     }
 
-    fn fail_document(&mut self, error: &ScanError, text: &str) {
+    /// Records a syntax error of the parser and fails its document.
+    fn scan_error(&mut self, error: &ScanError, text: &str, limits: &Limits) {
         let mark = error.marker();
         let offset = mark.byte_offset().unwrap_or_else(|| {
             text.char_indices()
                 .nth(mark.index())
                 .map_or(text.len(), |(i, _)| i)
         });
-        let kind = if matches!(error.kind(), ErrorKind::RecursionLimitExceeded) {
-            SyntaxErrorKind::LimitExceeded
-        } else {
-            SyntaxErrorKind::Invalid
-        };
-        let message = match kind {
-            SyntaxErrorKind::LimitExceeded => {
-                "collections are nested deeper than the nesting limit".to_owned()
-            }
-            _ => error.info(),
-        };
         let offset = u32::try_from(offset).unwrap_or(u32::MAX);
-        self.error(kind, &message, Span::empty(offset));
-        if self.document_start.is_none() {
-            self.document_start = Some(Span::empty(offset));
-        }
-        self.end_document(Span::empty(offset), true);
+        // The parser's own nesting limits are the builder's: report them the same way.
+        let (kind, message) = if matches!(error.kind(), ErrorKind::RecursionLimitExceeded) {
+            (
+                SyntaxErrorKind::LimitExceeded,
+                nesting_message(limits.max_depth),
+            )
+        } else {
+            (SyntaxErrorKind::Invalid, error.info())
+        };
+        self.fail_document(kind, message, Span::empty(offset));
     }
 
-    fn finish(mut self, text: &str, limits: &Limits) -> ParsedFile<'s> {
+    /// Records an error and ends the current document as failed.
+    fn fail_document(&mut self, kind: SyntaxErrorKind, message: String, span: Span) {
+        self.out.errors.push(SyntaxError {
+            kind,
+            message,
+            span,
+            document: Some(self.out.documents.len()),
+        });
+        if self.document_start.is_none() {
+            self.document_start = Some(Span::empty(span.start));
+        }
+        self.end_document(Span::empty(span.start), true);
+    }
+
+    fn finish(mut self, text: &str) -> ParsedFile<'s> {
         if self.root.is_some() || self.document_start.is_some() {
             let end = Span::empty(u32::try_from(text.len()).unwrap_or(u32::MAX));
             self.end_document(end, false);
         }
-        self.reject_alias_bombs(limits);
         attach_helm_sources(&mut self.out);
         self.out
-    }
-
-    fn reject_alias_bombs(&mut self, limits: &Limits) {
-        let sizes = self.out.tree.expanded_sizes();
-        for document in &mut self.out.documents {
-            let Some(root) = document.root else { continue };
-            if sizes[root.index()] > limits.max_expanded_nodes {
-                document.root = None;
-                document.failed = true;
-                self.out.errors.push(SyntaxError {
-                    kind: SyntaxErrorKind::LimitExceeded,
-                    message: format!(
-                        "aliases expand this document to more than {} nodes (an alias bomb?)",
-                        limits.max_expanded_nodes
-                    ),
-                    span: Span::empty(document.span.start),
-                    document: Some(document.index),
-                });
-            }
-        }
     }
 }
 
