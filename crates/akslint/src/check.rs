@@ -1,4 +1,4 @@
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use akslint_diagnostics::render::{
@@ -9,7 +9,9 @@ use akslint_diagnostics::{Diagnostic, Severity};
 use akslint_linter::{all_rules, docs};
 use akslint_model::k8s::CustomWorkloadKind;
 use akslint_workspace::baseline::Baseline;
-use akslint_workspace::{Configurations, Overrides, discover, lint_candidates, lint_text};
+use akslint_workspace::{
+    Configurations, Overrides, Report, discover, lint_candidates, lint_reader,
+};
 use clap::{Args, ValueEnum};
 
 use crate::exit;
@@ -135,23 +137,17 @@ pub fn run(args: &CheckArgs) -> u8 {
     let (stdin, files): (Vec<PathBuf>, Vec<PathBuf>) =
         paths.into_iter().partition(|p| p.as_os_str() == "-");
     if !stdin.is_empty() {
-        let mut text = String::new();
-        if let Err(error) = std::io::stdin().read_to_string(&mut text) {
-            eprintln!("akslint: cannot read stdin: {error}");
-            return exit::ERROR;
-        }
         let name = args
             .stdin_filename
             .clone()
             .unwrap_or_else(|| PathBuf::from("-"));
-        match lint_text(&name, text, &configurations) {
-            Ok(found) => diagnostics.extend(found),
+        match lint_reader(&name, std::io::stdin().lock(), &configurations) {
+            Ok(report) => failed |= take_report(report, &mut diagnostics, &mut files_checked),
             Err(error) => {
                 eprintln!("akslint: {error}");
                 return exit::ERROR;
             }
         }
-        files_checked += 1;
     }
     if !files.is_empty() {
         match discover(&files) {
@@ -163,12 +159,7 @@ pub fn run(args: &CheckArgs) -> u8 {
                         return exit::ERROR;
                     }
                 };
-                files_checked += report.files_checked;
-                for (path, error) in &report.io_errors {
-                    eprintln!("akslint: cannot read {path}: {error}");
-                    failed = true;
-                }
-                diagnostics.extend(report.diagnostics);
+                failed |= take_report(report, &mut diagnostics, &mut files_checked);
             }
             Err(errors) => {
                 for error in errors {
@@ -216,6 +207,25 @@ pub fn run(args: &CheckArgs) -> u8 {
     } else {
         exit::FINDINGS
     }
+}
+
+/// Adds a report's findings to the run's; says whether the run failed (exit 2): a named file
+/// could not be read, or akslint panicked on some file (that file's findings are incomplete,
+/// so neither 0 nor 1 would be true).
+fn take_report(
+    report: Report,
+    diagnostics: &mut Vec<Diagnostic>,
+    files_checked: &mut usize,
+) -> bool {
+    *files_checked += report.files_checked;
+    for (path, error) in &report.io_errors {
+        eprintln!("akslint: cannot read {path}: {error}");
+    }
+    for (place, panic) in &report.internal_errors {
+        eprintln!("akslint: internal error while linting {place}: {panic} (a bug in akslint)");
+    }
+    diagnostics.extend(report.diagnostics);
+    !report.io_errors.is_empty() || !report.internal_errors.is_empty()
 }
 
 fn print(format: OutputFormat, diagnostics: &[Diagnostic], files: usize) -> std::io::Result<()> {

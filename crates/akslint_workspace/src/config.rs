@@ -20,6 +20,12 @@
 //! kind = "ScaledJob"
 //! group = "keda.sh"
 //! pod-spec-path = "spec.jobTargetRef.template.spec"
+//!
+//! [limits]                          # input over a limit is reported as AKL004, not linted
+//! max-file-bytes = 52428800         # 50 MiB
+//! max-depth = 256                   # nested collections; at most 512
+//! max-expanded-nodes = 1000000      # nodes YAML aliases may add to one file
+//! max-documents = 100000            # documents in one YAML stream
 //! ```
 //!
 //! Command-line options win over the file: `--select` replaces its `select`, `--ignore` and
@@ -34,6 +40,7 @@ use akslint_linter::{
     KubernetesVersion, LintSettings, Linter, RuleOptions, RuleSelection, Selector,
 };
 use akslint_model::k8s::{CustomWorkloadKind, WorkloadKinds};
+use akslint_syntax::Limits;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
@@ -55,6 +62,59 @@ pub struct ConfigFile {
     /// Extra kinds that carry a pod spec.
     #[serde(default)]
     pub workload_kinds: Vec<WorkloadKindEntry>,
+    /// Input limits.
+    #[serde(default)]
+    pub limits: LimitsSection,
+}
+
+/// `[limits]`: each absent key keeps its default (see [`Limits`]).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct LimitsSection {
+    /// Largest file read, in bytes.
+    pub max_file_bytes: Option<u64>,
+    /// Deepest nesting of collections.
+    pub max_depth: Option<usize>,
+    /// Most nodes that YAML aliases may add to one file.
+    pub max_expanded_nodes: Option<u64>,
+    /// Most documents in one YAML stream.
+    pub max_documents: Option<usize>,
+}
+
+impl LimitsSection {
+    /// The limits with this section applied to the defaults.
+    ///
+    /// # Errors
+    /// When a limit is zero or beyond what akslint can honour.
+    pub fn limits(&self) -> Result<Limits, ConfigError> {
+        // Spans are 32-bit byte offsets; the JSON parser recurses once per nesting level.
+        let max_file_bytes =
+            check_limit("max-file-bytes", self.max_file_bytes, u64::from(u32::MAX))?;
+        let max_depth = check_limit("max-depth", self.max_depth, Limits::MAX_DEPTH)?;
+        let max_expanded_nodes =
+            check_limit("max-expanded-nodes", self.max_expanded_nodes, u64::MAX)?;
+        let max_documents = check_limit("max-documents", self.max_documents, usize::MAX)?;
+        let defaults = Limits::default();
+        Ok(Limits {
+            max_file_bytes: max_file_bytes.unwrap_or(defaults.max_file_bytes),
+            max_depth: max_depth.unwrap_or(defaults.max_depth),
+            max_expanded_nodes: max_expanded_nodes.unwrap_or(defaults.max_expanded_nodes),
+            max_documents: max_documents.unwrap_or(defaults.max_documents),
+        })
+    }
+}
+
+/// A configured limit, checked to be between 1 and `most`.
+fn check_limit<T>(key: &str, value: Option<T>, most: T) -> Result<Option<T>, ConfigError>
+where
+    T: Copy + PartialOrd + From<u8> + fmt::Display,
+{
+    match value {
+        Some(value) if value < T::from(1) || value > most => Err(ConfigError(format!(
+            "`[limits] {key}` must be between 1 and {most}, not {value}"
+        ))),
+        _ => Ok(value),
+    }
 }
 
 /// `[lint]`.
@@ -297,13 +357,14 @@ pub fn settings(
         });
     }
     custom.extend(overrides.workload_kinds.iter().cloned());
+    let limits = file.map_or_else(|| Ok(Limits::default()), |f| f.limits.limits())?;
     Ok(LintSettings {
         rules: RuleSelection::new(&select, &ignore),
         kubernetes_version,
         workload_kinds: WorkloadKinds { custom },
         options,
         ignore_suppressions: overrides.ignore_suppressions,
-        ..LintSettings::default()
+        limits,
     })
 }
 
@@ -460,6 +521,12 @@ allowed-registries = ["ghcr.io/contoso"]
 kind = "ScaledJob"
 group = "keda.sh"
 pod-spec-path = "spec.jobTargetRef.template.spec"
+
+[limits]
+max-file-bytes = 1000000
+max-depth = 64
+max-expanded-nodes = 5000
+max-documents = 10
 "#;
 
     #[test]
@@ -471,6 +538,15 @@ pod-spec-path = "spec.jobTargetRef.template.spec"
         assert!(!settings.rules.is_enabled("K8S108"));
         assert_eq!(settings.options.allowed_registries, ["ghcr.io/contoso"]);
         assert_eq!(settings.workload_kinds.custom.len(), 1);
+        assert_eq!(
+            settings.limits,
+            Limits {
+                max_file_bytes: 1_000_000,
+                max_depth: 64,
+                max_expanded_nodes: 5_000,
+                max_documents: 10,
+            }
+        );
         assert!(config.excludes(Path::new("repo/vendor/x.yaml")));
         assert!(!config.excludes(Path::new("repo/app/x.yaml")));
         assert!(config.ignores(Path::new("repo/tests/a/pod.yaml"), "K8S101"));
@@ -503,6 +579,7 @@ pod-spec-path = "spec.jobTargetRef.template.spec"
         collect(&schema["properties"]["lint"]);
         collect(&schema["properties"]["lint"]["properties"]["options"]);
         collect(&schema["properties"]["workload-kinds"]["items"]);
+        collect(&schema["properties"]["limits"]);
         names.sort();
         // Every key of the complete example, which the reader accepts with unknown keys denied.
         let mut written: Vec<String> = FULL
@@ -510,7 +587,16 @@ pod-spec-path = "spec.jobTargetRef.template.spec"
             .filter_map(|line| line.split_once(" = ").map(|(key, _)| key))
             .filter(|key| !key.starts_with('"'))
             .map(str::to_owned)
-            .chain(["lint", "options", "per-file-ignores", "workload-kinds"].map(String::from))
+            .chain(
+                [
+                    "limits",
+                    "lint",
+                    "options",
+                    "per-file-ignores",
+                    "workload-kinds",
+                ]
+                .map(String::from),
+            )
             .collect();
         written.sort();
         written.dedup();
@@ -526,5 +612,21 @@ pod-spec-path = "spec.jobTargetRef.template.spec"
         assert!(unknown_rule.expect_err("unknown rule").0.contains("K9S"));
         let bad_glob = Config::parse(Path::new("a.toml"), "exclude = [\"a[\"]\n");
         assert!(bad_glob.is_err());
+        for (limit, value) in [
+            ("max-depth", "0"),
+            ("max-depth", "513"),
+            ("max-documents", "0"),
+        ] {
+            let text = format!("[limits]\n{limit} = {value}\n");
+            let message = Config::parse(Path::new("a.toml"), &text)
+                .expect_err("out of range")
+                .0;
+            assert!(
+                message.contains(limit) && message.contains(value),
+                "{message}"
+            );
+        }
+        let negative = Config::parse(Path::new("a.toml"), "[limits]\nmax-file-bytes = -1\n");
+        assert!(negative.is_err());
     }
 }

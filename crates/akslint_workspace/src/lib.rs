@@ -12,4 +12,4 @@ mod run;
 
 pub use config::{ConfigError, Configurations, Overrides};
 pub use discover::{Candidate, DiscoveryError, discover};
-pub use run::{Report, lint_candidates, lint_text};
+pub use run::{Report, lint_candidates, lint_reader, lint_text};
