@@ -35,10 +35,10 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// The highest nesting limit that can be configured. The JSON parser refuses deeper input
-    /// on its own (it recurses on the native stack, one frame per level), and code that walks
-    /// a tree recursively may rely on this bound.
-    pub const MAX_DEPTH: usize = 512;
+    /// The highest nesting limit, also the default. The JSON parser recurses on the native
+    /// stack, one frame per level, and refuses objects nested deeper than this on its own;
+    /// code that walks a tree recursively may rely on this bound.
+    pub const MAX_DEPTH: usize = 256;
 }
 
 impl Default for Limits {
@@ -46,7 +46,7 @@ impl Default for Limits {
         Self {
             max_file_bytes: 50 * 1024 * 1024,
             max_expanded_nodes: 1_000_000,
-            max_depth: 256,
+            max_depth: Self::MAX_DEPTH,
             max_documents: 100_000,
         }
     }

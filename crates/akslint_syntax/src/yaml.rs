@@ -28,10 +28,14 @@ pub fn parse<'s>(text: &'s str, limits: &Limits) -> ParsedFile<'s> {
         ..*limits
     };
     // The parser counts flow and block nesting apart; the builder checks the two together.
+    // Comments buffered while the parser looks ahead are not limited: a long commented-out
+    // block under a key is ordinary in values files, and every comment ends up in
+    // `ParsedFile::comments` anyway, so the buffer never holds more than the file's comments.
     let options = granit_parser::options! {
         emit_comments: true,
         flow_nesting_limit: limits.max_depth,
         block_nesting_limit: limits.max_depth,
+        max_buffered_comment_events: usize::MAX,
     };
     let mut parser = Parser::new_from_str_with_options(text, options);
     let mut builder = Builder::default();
@@ -70,6 +74,12 @@ fn byte_span(span: &granit_parser::Span) -> Span {
         .map_or_else(Span::default, Span::from_range)
 }
 
+/// A collection being read, with the expanded size of what it holds so far.
+struct Open {
+    frame: Frame,
+    size: u64,
+}
+
 enum Frame {
     Mapping {
         start: Span,
@@ -89,12 +99,12 @@ enum Frame {
 #[derive(Default)]
 struct Builder<'s> {
     out: ParsedFile<'s>,
-    /// The expanded size of each node of the tree, by id: aliases counted with what they repeat.
-    sizes: Vec<u64>,
     /// Nodes that aliases have added to the file so far.
     aliased: u64,
-    frames: Vec<Frame>,
-    anchors: HashMap<usize, NodeId>,
+    frames: Vec<Open>,
+    /// The anchored nodes of the document, with their expanded sizes (the nodes an alias to
+    /// them stands for).
+    anchors: HashMap<usize, (NodeId, u64)>,
     document_start: Option<Span>,
     root: Option<NodeId>,
     /// Spare vectors, so that a stream of many small mappings does not allocate per mapping.
@@ -112,7 +122,7 @@ impl<'s> Builder<'s> {
                     self.out.errors.push(SyntaxError {
                         kind: SyntaxErrorKind::LimitExceeded,
                         message: format!(
-                            "the stream has more than {} documents; the rest is not read",
+                            "the stream has more than {} documents (the document limit); the rest is not read",
                             limits.max_documents
                         ),
                         span: Span::empty(span.start),
@@ -133,20 +143,23 @@ impl<'s> Builder<'s> {
                     }
                     _ => convert_style(style),
                 };
-                let id = self.push_scalar(value, style, span);
-                self.register_anchor(anchor, id);
-                self.attach(id);
+                let id = self.out.tree.push_scalar(value, style, span);
+                self.register_anchor(anchor, id, 1);
+                self.attach(id, 1);
             }
             Event::Alias(anchor) => {
-                let id = match self.anchors.get(&anchor) {
-                    Some(&id) => id,
+                let (id, size) = match self.anchors.get(&anchor) {
+                    Some(&anchored) => anchored,
                     None => {
                         // An alias to a collection still being built refers to itself.
                         self.error(SyntaxErrorKind::Invalid, "recursive alias", span);
-                        self.push_scalar(Cow::Borrowed(""), ScalarStyle::Plain, span)
+                        let empty = Cow::Borrowed("");
+                        (
+                            self.out.tree.push_scalar(empty, ScalarStyle::Plain, span),
+                            1,
+                        )
                     }
                 };
-                let size = self.sizes.get(id.index()).copied().unwrap_or(1);
                 self.aliased = self.aliased.saturating_add(size);
                 if self.aliased > limits.max_expanded_nodes {
                     let message = format!(
@@ -156,7 +169,7 @@ impl<'s> Builder<'s> {
                     self.fail_document(SyntaxErrorKind::LimitExceeded, message, span);
                     return Step::SkipDocument;
                 }
-                self.attach(id);
+                self.attach(id, size);
             }
             Event::UnresolvedAlias(name) => {
                 self.error(
@@ -164,8 +177,11 @@ impl<'s> Builder<'s> {
                     &format!("unknown anchor `{name}`"),
                     span,
                 );
-                let id = self.push_scalar(Cow::Borrowed(""), ScalarStyle::Plain, span);
-                self.attach(id);
+                let id = self
+                    .out
+                    .tree
+                    .push_scalar(Cow::Borrowed(""), ScalarStyle::Plain, span);
+                self.attach(id, 1);
             }
             Event::MappingStart(..) | Event::SequenceStart(..)
                 if self.frames.len() >= limits.max_depth =>
@@ -176,21 +192,27 @@ impl<'s> Builder<'s> {
             }
             Event::MappingStart(style, anchor, _) => {
                 let entries = self.spare_entries.pop().unwrap_or_default();
-                self.frames.push(Frame::Mapping {
-                    start: span,
-                    flow: style == granit_parser::StructureStyle::Flow,
-                    anchor,
-                    entries,
-                    pending_key: None,
+                self.frames.push(Open {
+                    frame: Frame::Mapping {
+                        start: span,
+                        flow: style == granit_parser::StructureStyle::Flow,
+                        anchor,
+                        entries,
+                        pending_key: None,
+                    },
+                    size: 1,
                 });
             }
             Event::SequenceStart(style, anchor, _) => {
                 let items = self.spare_items.pop().unwrap_or_default();
-                self.frames.push(Frame::Sequence {
-                    start: span,
-                    flow: style == granit_parser::StructureStyle::Flow,
-                    anchor,
-                    items,
+                self.frames.push(Open {
+                    frame: Frame::Sequence {
+                        start: span,
+                        flow: style == granit_parser::StructureStyle::Flow,
+                        anchor,
+                        items,
+                    },
+                    size: 1,
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => self.end_collection(span),
@@ -199,20 +221,6 @@ impl<'s> Builder<'s> {
             _ => {}
         }
         Step::Continue
-    }
-
-    fn push_scalar(&mut self, value: Cow<'s, str>, style: ScalarStyle, span: Span) -> NodeId {
-        self.sizes.push(1);
-        self.out.tree.push_scalar(value, style, span)
-    }
-
-    /// The expanded size of a collection over `children`, recorded for its next id.
-    fn push_size(&mut self, children: impl Iterator<Item = NodeId>) {
-        let sizes = &self.sizes;
-        let size = children.fold(1u64, |total, id| {
-            total.saturating_add(sizes.get(id.index()).copied().unwrap_or(1))
-        });
-        self.sizes.push(size);
     }
 
     fn error(&mut self, kind: SyntaxErrorKind, message: &str, span: Span) {
@@ -224,21 +232,27 @@ impl<'s> Builder<'s> {
         });
     }
 
-    fn register_anchor(&mut self, anchor: usize, id: NodeId) {
+    fn register_anchor(&mut self, anchor: usize, id: NodeId, size: u64) {
         if anchor != 0 {
-            self.anchors.insert(anchor, id);
+            self.anchors.insert(anchor, (id, size));
         }
     }
 
-    fn attach(&mut self, id: NodeId) {
-        match self.frames.last_mut() {
-            None => self.root = Some(id),
-            Some(Frame::Sequence { items, .. }) => items.push(id),
-            Some(Frame::Mapping {
+    /// Adds a node that stands for `size` nodes to the collection being read, or makes it the
+    /// document's root.
+    fn attach(&mut self, id: NodeId, size: u64) {
+        let Some(open) = self.frames.last_mut() else {
+            self.root = Some(id);
+            return;
+        };
+        open.size = open.size.saturating_add(size);
+        match &mut open.frame {
+            Frame::Sequence { items, .. } => items.push(id),
+            Frame::Mapping {
                 entries,
                 pending_key,
                 ..
-            }) => match pending_key.take() {
+            } => match pending_key.take() {
                 None => *pending_key = Some(id),
                 Some(key) => entries.push(Entry { key, value: id }),
             },
@@ -246,9 +260,11 @@ impl<'s> Builder<'s> {
     }
 
     fn end_collection(&mut self, end: Span) {
-        let Some(frame) = self.frames.pop() else {
+        let Some(Open { frame, size }) = self.frames.pop() else {
             return;
         };
+        // Merged entries are counted as the `<<` alias that brought them: near enough for a
+        // limit, and it needs no second pass.
         let id = match frame {
             Frame::Mapping {
                 start,
@@ -260,18 +276,20 @@ impl<'s> Builder<'s> {
                 if let Some(key) = pending_key {
                     // A key without a value (`? key`) maps to null.
                     let span = Span::empty(self.out.tree.node(key).span().end);
-                    let value = self.push_scalar(Cow::Borrowed(""), ScalarStyle::Plain, span);
+                    let value =
+                        self.out
+                            .tree
+                            .push_scalar(Cow::Borrowed(""), ScalarStyle::Plain, span);
                     entries.push(Entry { key, value });
                 }
                 self.report_duplicate_keys(&entries);
                 let merged = self.resolve_merge_keys(&entries);
                 let span = self.collection_span(start, end, flow, entries.last().map(|e| e.value));
                 let written = merged.as_deref().unwrap_or(&entries);
-                self.push_size(written.iter().flat_map(|e| [e.key, e.value]));
                 let id = self.out.tree.push_mapping(written, flow, span);
                 entries.clear();
                 self.spare_entries.push(entries);
-                self.register_anchor(anchor, id);
+                self.register_anchor(anchor, id, size);
                 id
             }
             Frame::Sequence {
@@ -281,15 +299,14 @@ impl<'s> Builder<'s> {
                 mut items,
             } => {
                 let span = self.collection_span(start, end, flow, items.last().copied());
-                self.push_size(items.iter().copied());
                 let id = self.out.tree.push_sequence(&items, flow, span);
                 items.clear();
                 self.spare_items.push(items);
-                self.register_anchor(anchor, id);
+                self.register_anchor(anchor, id, size);
                 id
             }
         };
-        self.attach(id);
+        self.attach(id, size);
     }
 
     /// Flow collections run from the opening to the closing bracket; block collections from

@@ -77,6 +77,22 @@ fn deep_json_is_refused_without_recursing() {
 }
 
 #[test]
+fn json_at_the_hard_maximum_depth_parses_on_a_small_stack() {
+    // Rayon's worker threads have 2 MiB stacks; the parser and the conversion into the tree
+    // recurse once per level, so the deepest accepted input must fit with room to spare.
+    // Objects cost the parser two levels of its own limit each: nest objects only.
+    let depth = Limits::MAX_DEPTH;
+    let text = format!("{}0{}", "{\"a\": ".repeat(depth), "}".repeat(depth));
+    let errors = std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(move || json::parse(&text, &small(Limits::MAX_DEPTH)).errors)
+        .expect("thread starts")
+        .join()
+        .expect("no stack overflow");
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
 fn a_configured_depth_above_the_hard_maximum_is_capped() {
     let limits = small(100_000);
     let text = nested("[", "]", Limits::MAX_DEPTH + 1);
