@@ -23,7 +23,7 @@
 //!
 //! [limits]                          # input over a limit is reported as AKL004, not linted
 //! max-file-bytes = 52428800         # 50 MiB
-//! max-depth = 256                   # nested collections; at most 512
+//! max-depth = 256                   # nested collections; 256 at most
 //! max-expanded-nodes = 1000000      # nodes YAML aliases may add to one file
 //! max-documents = 100000            # documents in one YAML stream
 //! ```
