@@ -24,4 +24,4 @@ if [ -d "$shared" ]; then
         | while read -r file; do cp "$file" "$corpus/$(echo "$file" | md5sum | cut -c1-16)"; done
 fi
 exec nice -n 15 cargo +nightly fuzz run "$target" "$corpus" -- \
-    -dict="$dict" -max_len=16384 -max_total_time="$seconds" -print_final_stats=1
+    -dict="$dict" -max_len=16384 -timeout=10 -max_total_time="$seconds" -print_final_stats=1

@@ -33,6 +33,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -43,6 +44,9 @@ use akslint_model::k8s::{CustomWorkloadKind, WorkloadKinds};
 use akslint_syntax::Limits;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
+
+/// The largest configuration file read; real ones are a few hundred bytes.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// The names a configuration file may have, in the order they are looked for.
 pub const CONFIG_FILE_NAMES: [&str; 2] = ["akslint.toml", ".akslint.toml"];
@@ -206,8 +210,19 @@ impl Config {
     /// When it cannot be read, is not valid TOML, has unknown keys, or names unknown rules or
     /// invalid globs.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError(format!("cannot read {}: {e}", path.display())))?;
+        let cannot = |why: String| ConfigError(format!("cannot read {}: {why}", path.display()));
+        // A configuration file comes with the repository being linted, so it is read with a
+        // bound like any input: a huge or endless one must not exhaust memory.
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|file| file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(|e| cannot(e.to_string()))?;
+        if bytes.len() as u64 > MAX_CONFIG_BYTES {
+            return Err(cannot(format!(
+                "it is larger than {MAX_CONFIG_BYTES} bytes"
+            )));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| cannot(e.to_string()))?;
         Self::parse(path, &text)
     }
 
@@ -628,5 +643,16 @@ max-documents = 10
         }
         let negative = Config::parse(Path::new("a.toml"), "[limits]\nmax-file-bytes = -1\n");
         assert!(negative.is_err());
+    }
+
+    #[test]
+    fn a_huge_configuration_file_is_refused_without_reading_it_all() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("akslint.toml");
+        // Sparse: 8 GiB that cost nothing, unless something reads them whole.
+        let file = std::fs::File::create(&path).expect("create");
+        file.set_len(8 << 30).expect("set_len");
+        let message = Config::load(&path).expect_err("too large").0;
+        assert!(message.contains("larger than"), "{message}");
     }
 }

@@ -94,22 +94,14 @@ pub fn lint_candidates(
     let mut parsed: Vec<Step<ParsedSource<'_>>> = sources
         .par_iter()
         .map(|(file, format, configured)| {
-            guarded(|| {
-                #[cfg(test)]
-                tests::inject_panic(file, "parse");
-                configured.linter.parse(file, *format)
-            })
+            file_step(file, "parse", || configured.linter.parse(file, *format))
         })
         .collect();
     let indexes: Vec<Step<ProjectIndex>> = parsed
         .par_iter()
         .zip(sources.par_iter())
         .map(|(source, (_, _, configured))| match source {
-            Ok(source) => guarded(|| {
-                #[cfg(test)]
-                tests::inject_panic(source.file(), "index");
-                configured.linter.index(source)
-            }),
+            Ok(source) => file_step(source.file(), "index", || configured.linter.index(source)),
             Err(_) => Ok(ProjectIndex::default()),
         })
         .collect();
@@ -125,9 +117,7 @@ pub fn lint_candidates(
         .zip(sources.par_iter())
         .map(|(source, (_, _, configured))| {
             let source = source.as_ref().map_err(Clone::clone)?;
-            guarded(|| {
-                #[cfg(test)]
-                tests::inject_panic(source.file(), "lint");
+            file_step(source.file(), "lint", || {
                 configured.linter.lint_parsed(source, &project)
             })
         })
@@ -140,9 +130,7 @@ pub fn lint_candidates(
             let (Ok(diagnostics), Ok(source)) = (&mut *step, source) else {
                 return;
             };
-            let suppressed = guarded(|| {
-                #[cfg(test)]
-                tests::inject_panic(file, "suppress");
+            let suppressed = file_step(file, "suppress", || {
                 configured.linter.apply_suppressions(source, diagnostics);
                 diagnostics.retain(|d| !configured.ignores(file.path(), &d.code));
             });
@@ -184,6 +172,17 @@ impl Report {
 /// index) and writes values that are thrown away when it panics.
 fn guarded<T>(step: impl FnOnce() -> T) -> Step<T> {
     catch_unwind(AssertUnwindSafe(step)).map_err(|payload| panic_message(payload.as_ref()))
+}
+
+/// [`guarded`] for one step of one file; the unit tests make a marked file panic in it.
+fn file_step<T>(file: &SourceFile, step: &'static str, run: impl FnOnce() -> T) -> Step<T> {
+    guarded(|| {
+        #[cfg(test)]
+        tests::inject_panic(file, step);
+        #[cfg(not(test))]
+        let _ = (file, step);
+        run()
+    })
 }
 
 fn panic_message(payload: &(dyn Any + Send)) -> String {
@@ -398,9 +397,7 @@ pub fn lint_text(
 fn lint_file(file: &Arc<SourceFile>, configured: &ConfiguredLinter) -> Step<Vec<Diagnostic>> {
     let format =
         FileFormat::from_path(file.path()).unwrap_or_else(|| FileFormat::sniff(file.text()));
-    guarded(|| {
-        #[cfg(test)]
-        tests::inject_panic(file, "lint");
+    file_step(file, "lint", || {
         let mut diagnostics = configured.linter.lint(file, format);
         diagnostics.retain(|d| !configured.ignores(file.path(), &d.code));
         diagnostics
