@@ -221,3 +221,88 @@ fn hostile_inputs_are_reported_and_the_good_file_is_still_linted() {
         assert!(kb < 512 * 1024, "peak RSS {kb} kB");
     }
 }
+
+/// Runs the binary in `dir` with `stdin`, with a deadline: a hang is a failure, not a stuck test.
+fn run_in(dir: &Path, args: &[&str], stdin: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_akslint"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("akslint starts");
+    if let Some(mut pipe) = child.stdin.take() {
+        // A run that stops reading early (over the size limit) closes the pipe: that is fine.
+        let _ = pipe.write_all(stdin);
+    }
+    let start = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("akslint hangs on {args:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.wait_with_output().expect("output")
+}
+
+#[test]
+fn configured_limits_apply_to_files_and_stdin() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = "[limits]\nmax-file-bytes = 2000\nmax-depth = 4\nmax-documents = 2\n";
+    std::fs::write(dir.path().join("akslint.toml"), config).expect("write");
+    std::fs::write(dir.path().join("big.yaml"), "a: b\n".repeat(1000)).expect("write");
+    std::fs::write(dir.path().join("deep.yaml"), "a: [[[[[x]]]]]\n").expect("write");
+    std::fs::write(dir.path().join("docs.yaml"), "a: 1\n---\nb: 2\n---\nc: 3\n").expect("write");
+    let output = run_in(
+        dir.path(),
+        &["check", ".", "--output-format", "concise"],
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for expected in [
+        "big.yaml:1:1: AKL004 [error] the file is 5000 bytes, over the 2000-byte limit",
+        "deep.yaml:1:8: AKL004 [error] collections are nested more than 4 levels deep",
+        "docs.yaml:4:1: AKL004 [error] the stream has more than 2 documents",
+    ] {
+        assert!(stdout.contains(expected), "{expected}\n{stdout}");
+    }
+    let stdin = "a: b\n".repeat(1000);
+    let args = [
+        "check",
+        "-",
+        "--stdin-filename",
+        "in.yaml",
+        "--output-format",
+        "concise",
+    ];
+    let output = run_in(dir.path(), &args, stdin.as_bytes());
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("in.yaml:1:1: AKL004 [error] the input is larger than the 2000-byte limit"),
+        "{stdout}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_on_the_command_line_is_a_usage_error_not_a_hang() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("pipe.yaml");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|status| status.success()) {
+        eprintln!("mkfifo is not available: skipped");
+        return;
+    }
+    let output = run_in(dir.path(), &["check", "pipe.yaml"], b"");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("pipe.yaml: a FIFO is not a regular file"),
+        "{stderr}"
+    );
+}
