@@ -11,8 +11,8 @@ use akslint_model::k8s::CustomWorkloadKind;
 use akslint_text::SourceFile;
 use akslint_workspace::baseline::Baseline;
 use akslint_workspace::{
-    Configurations, FindingFilter, FixOptions, FixedFile, Overrides, discover, fix_candidates,
-    fix_text, lint_candidates_with_parameters, lint_text_with_parameters,
+    Configurations, FindingFilter, FixOptions, FixedFile, Overrides, Report, discover,
+    fix_candidates, fix_text, lint_candidates_with_parameters, lint_reader,
 };
 use clap::{Args, ValueEnum};
 
@@ -156,21 +156,23 @@ pub fn run(args: &CheckArgs) -> u8 {
     };
     let (stdin, files): (Vec<PathBuf>, Vec<PathBuf>) =
         paths.into_iter().partition(|p| p.as_os_str() == "-");
-    let stdin = if stdin.is_empty() {
-        None
-    } else {
-        let mut text = String::new();
-        if let Err(error) = std::io::stdin().read_to_string(&mut text) {
-            eprintln!("akslint: cannot read stdin: {error}");
-            return exit::ERROR;
-        }
-        Some(text)
-    };
+    let read_stdin = !stdin.is_empty();
     let stdin_name = args
         .stdin_filename
         .clone()
         .unwrap_or_else(|| PathBuf::from("-"));
     if args.fix || args.diff {
+        // Fixing needs the whole text to write it back; linting reads stdin bounded below.
+        let stdin = if read_stdin {
+            let mut text = String::new();
+            if let Err(error) = std::io::stdin().read_to_string(&mut text) {
+                eprintln!("akslint: cannot read stdin: {error}");
+                return exit::ERROR;
+            }
+            Some(text)
+        } else {
+            None
+        };
         let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
             Ok(baseline) => baseline,
             Err(error) => {
@@ -188,7 +190,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     let mut failed = false;
     let mut diagnostics = Vec::new();
     let mut files_checked = 0;
-    if let Some(text) = stdin {
+    if read_stdin {
         let mut parameters = Vec::new();
         for path in &args.parameter_files {
             match std::fs::read_to_string(path) {
@@ -199,14 +201,14 @@ pub fn run(args: &CheckArgs) -> u8 {
                 }
             }
         }
-        match lint_text_with_parameters(&stdin_name, text, &configurations, &parameters) {
-            Ok(found) => diagnostics.extend(found),
+        let stdin = std::io::stdin().lock();
+        match lint_reader(&stdin_name, stdin, &configurations, &parameters) {
+            Ok(report) => failed |= take_report(report, &mut diagnostics, &mut files_checked),
             Err(error) => {
                 eprintln!("akslint: {error}");
                 return exit::ERROR;
             }
         }
-        files_checked += 1;
     }
     if !files.is_empty() {
         match discover(&files) {
@@ -222,12 +224,7 @@ pub fn run(args: &CheckArgs) -> u8 {
                         return exit::ERROR;
                     }
                 };
-                files_checked += report.files_checked;
-                for (path, error) in &report.io_errors {
-                    eprintln!("akslint: cannot read {path}: {error}");
-                    failed = true;
-                }
-                diagnostics.extend(report.diagnostics);
+                failed |= take_report(report, &mut diagnostics, &mut files_checked);
             }
             Err(errors) => {
                 for error in errors {
@@ -604,4 +601,23 @@ fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
         plural(files_with.len(), "file"),
         files
     )
+}
+
+/// Adds a report's findings to the run's; says whether the run failed (exit 2): a named file
+/// could not be read, or akslint panicked on some file (that file's findings are incomplete,
+/// so neither 0 nor 1 would be true).
+fn take_report(
+    report: Report,
+    diagnostics: &mut Vec<Diagnostic>,
+    files_checked: &mut usize,
+) -> bool {
+    *files_checked += report.files_checked;
+    for (path, error) in &report.io_errors {
+        eprintln!("akslint: cannot read {path}: {error}");
+    }
+    for (place, panic) in &report.internal_errors {
+        eprintln!("akslint: internal error while linting {place}: {panic} (a bug in akslint)");
+    }
+    diagnostics.extend(report.diagnostics);
+    !report.io_errors.is_empty() || !report.internal_errors.is_empty()
 }

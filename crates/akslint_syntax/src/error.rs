@@ -23,3 +23,10 @@ pub struct SyntaxError {
     /// Index of the document of the stream it belongs to, when it belongs to one.
     pub document: Option<usize>,
 }
+
+/// The message for collections nested over `limit` levels, the same for every format.
+pub(crate) fn nesting_message(limit: usize) -> String {
+    format!(
+        "collections are nested more than {limit} levels deep (the nesting limit); the document is not linted"
+    )
+}

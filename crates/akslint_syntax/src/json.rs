@@ -5,14 +5,31 @@ use std::borrow::Cow;
 use akslint_text::Span;
 use jsonc_parser::ast::{ObjectPropName, Value};
 use jsonc_parser::common::Ranged;
+use jsonc_parser::errors::ParseErrorKind;
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 
+use crate::error::nesting_message;
 use crate::tree::{Comment, Document, Entry, NodeId, ParsedFile, Tree};
 use crate::{Limits, ScalarStyle, SyntaxError, SyntaxErrorKind};
 
 /// Parses one JSON document. Never fails: problems are in [`ParsedFile::errors`].
+///
+/// Text nested deeper than [`Limits::max_depth`] is refused before it is parsed, because the
+/// JSON parser and the conversion into the tree recurse once per level on the native stack.
 #[must_use]
-pub fn parse<'s>(text: &'s str, _limits: &Limits) -> ParsedFile<'s> {
+pub fn parse<'s>(text: &'s str, limits: &Limits) -> ParsedFile<'s> {
+    let max_depth = limits.max_depth.min(Limits::MAX_DEPTH);
+    if let Some(offset) = too_deep(text, max_depth) {
+        return refused(
+            text,
+            SyntaxError {
+                kind: SyntaxErrorKind::LimitExceeded,
+                message: nesting_message(max_depth),
+                span: Span::from_range(offset..offset + 1),
+                document: Some(0),
+            },
+        );
+    }
     let collect = CollectOptions {
         comments: CommentCollectionStrategy::Separate,
         tokens: false,
@@ -59,30 +76,87 @@ pub fn parse<'s>(text: &'s str, _limits: &Limits) -> ParsedFile<'s> {
         }
         Err(error) => {
             let range = error.range();
-            let depth_exceeded = error.to_string().contains("nesting depth");
-            out.errors.push(SyntaxError {
-                kind: if depth_exceeded {
-                    SyntaxErrorKind::LimitExceeded
-                } else {
-                    SyntaxErrorKind::Invalid
+            let limit = matches!(error.kind(), ParseErrorKind::NestingDepthExceeded);
+            return refused(
+                text,
+                SyntaxError {
+                    kind: if limit {
+                        SyntaxErrorKind::LimitExceeded
+                    } else {
+                        SyntaxErrorKind::Invalid
+                    },
+                    message: if limit {
+                        nesting_message(Limits::MAX_DEPTH)
+                    } else {
+                        error.kind().to_string()
+                    },
+                    span: Span::from_range(range.start..range.end),
+                    document: Some(0),
                 },
-                message: error.kind().to_string(),
-                span: Span::from_range(range.start..range.end),
-                document: Some(0),
-            });
-            out.documents.push(Document {
-                index: 0,
-                root: None,
-                span: whole,
-                failed: true,
-                helm_source: None,
-            });
+            );
         }
     }
     out
 }
 
-/// Converts the AST; its depth is bounded by jsonc-parser's own nesting limit (512).
+/// A file that could not be read: one failed document and the error.
+fn refused(text: &str, error: SyntaxError) -> ParsedFile<'_> {
+    ParsedFile {
+        errors: vec![error],
+        documents: vec![Document {
+            index: 0,
+            root: None,
+            span: Span::from_range(0..text.len()),
+            failed: true,
+            helm_source: None,
+        }],
+        ..ParsedFile::default()
+    }
+}
+
+/// The offset of the first `[` or `{` that opens a collection deeper than `max_depth`, found
+/// by a scan that knows strings and comments but nothing else of JSON: it only has to agree
+/// with the parser on valid input, and on invalid input either error is a true report.
+fn too_deep(text: &str, max_depth: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    // An escape hides the next byte, which may be a quote.
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r') {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max_depth {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Converts the AST; its depth is bounded by the pre-scan (and jsonc-parser's own limit).
 fn build<'s>(tree: &mut Tree<'s>, value: Value<'s>) -> NodeId {
     match value {
         Value::StringLit(lit) => {

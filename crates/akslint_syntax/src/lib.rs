@@ -16,21 +16,37 @@ pub use scalar::{K8sScalar, ScalarStyle, resolve_k8s_scalar};
 pub use tree::{Comment, Document, Entry, NodeId, NodeKind, NodeRef, ParsedFile, Tree};
 
 /// Limits that keep hostile input from exhausting time or memory.
+///
+/// Going over one is never silent: the parsers record a [`SyntaxErrorKind::LimitExceeded`]
+/// error with the position and the limit, and skip what they could not read safely.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Largest number of nodes one document may stand for once its aliases are expanded.
+    /// Largest file, in bytes, that is read at all (the parsers take text already read; the
+    /// reader applies this one).
+    pub max_file_bytes: u64,
+    /// Most nodes that aliases may add to one file: each alias counts the size of the node it
+    /// repeats, with the aliases inside that node expanded. Counted while parsing, so that an
+    /// alias bomb is stopped before it costs memory or time.
     pub max_expanded_nodes: u64,
-    /// Deepest nesting of collections.
+    /// Deepest nesting of collections (`[[x]]` is two levels). At most [`Limits::MAX_DEPTH`].
     pub max_depth: usize,
     /// Most documents in one stream.
     pub max_documents: usize,
 }
 
+impl Limits {
+    /// The highest nesting limit, also the default. The JSON parser recurses on the native
+    /// stack, one frame per level, and refuses objects nested deeper than this on its own;
+    /// code that walks a tree recursively may rely on this bound.
+    pub const MAX_DEPTH: usize = 256;
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Self {
+            max_file_bytes: 50 * 1024 * 1024,
             max_expanded_nodes: 1_000_000,
-            max_depth: 256,
+            max_depth: Self::MAX_DEPTH,
             max_documents: 100_000,
         }
     }

@@ -2,10 +2,13 @@
 //!
 //! The parser splits the stream into documents; a document with a syntax error is recorded as
 //! failed and parsing resumes at the next `---`. Aliases share the anchored node instead of
-//! copying it, so an alias bomb costs no memory; its expanded size is still measured and a
-//! document over [`Limits::max_expanded_nodes`] is rejected, as go-yaml rejects "excessive
-//! aliasing". `<<` merge keys are resolved with the YAML merge rules: keys written in the
-//! mapping win over merged ones, and earlier merge sources win over later ones.
+//! copying it, so an alias bomb costs no memory; its expanded size is still counted as it is
+//! read, and the document whose aliases take the file over [`Limits::max_expanded_nodes`] is
+//! rejected on the spot, as go-yaml rejects "excessive aliasing". Counting while reading
+//! matters: `<<` merge keys copy the entries of the merged mapping, so a chain of merges would
+//! otherwise cost quadratic memory before any check after the parse could see it. Merge keys
+//! are resolved with the YAML merge rules: keys written in the mapping win over merged ones,
+//! and earlier merge sources win over later ones.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -13,43 +16,68 @@ use std::collections::HashMap;
 use akslint_text::Span;
 use granit_parser::{ErrorKind, Event, Parser, ScanError};
 
+use crate::error::nesting_message;
 use crate::tree::{Comment, Document, Entry, NodeId, NodeKind, ParsedFile};
 use crate::{Limits, ScalarStyle, SyntaxError, SyntaxErrorKind};
 
 /// Parses a YAML stream. Never fails: problems are in [`ParsedFile::errors`].
 #[must_use]
 pub fn parse<'s>(text: &'s str, limits: &Limits) -> ParsedFile<'s> {
+    let limits = Limits {
+        max_depth: limits.max_depth.min(Limits::MAX_DEPTH),
+        ..*limits
+    };
+    // The parser counts flow and block nesting apart; the builder checks the two together.
+    // Comments buffered while the parser looks ahead are not limited: a long commented-out
+    // block under a key is ordinary in values files, and every comment ends up in
+    // `ParsedFile::comments` anyway, so the buffer never holds more than the file's comments.
     let options = granit_parser::options! {
         emit_comments: true,
         flow_nesting_limit: limits.max_depth,
         block_nesting_limit: limits.max_depth,
+        max_buffered_comment_events: usize::MAX,
     };
     let mut parser = Parser::new_from_str_with_options(text, options);
     let mut builder = Builder::default();
     loop {
-        match parser.next_event() {
+        let step = match parser.next_event() {
             None => break,
-            Some(Ok((event, span))) => {
-                let span = byte_span(&span);
-                if !builder.event(event, span, limits) {
-                    break;
-                }
-            }
+            Some(Ok((event, span))) => builder.event(event, byte_span(&span), &limits),
             Some(Err(error)) => {
-                builder.fail_document(&error, text);
-                match parser.proceed_next_document() {
-                    Ok(true) => {}
-                    Ok(false) | Err(_) => break,
-                }
+                builder.scan_error(&error, text, &limits);
+                Step::SkipDocument
             }
+        };
+        match step {
+            Step::Continue => {}
+            Step::Stop => break,
+            Step::SkipDocument => match parser.proceed_next_document() {
+                Ok(true) => {}
+                Ok(false) | Err(_) => break,
+            },
         }
     }
-    builder.finish(text, limits)
+    builder.finish(text)
+}
+
+/// What the parse loop does after an event.
+enum Step {
+    Continue,
+    /// The current document is failed (and recorded so): skip to the next one.
+    SkipDocument,
+    /// Nothing more is read.
+    Stop,
 }
 
 fn byte_span(span: &granit_parser::Span) -> Span {
     span.byte_range()
         .map_or_else(Span::default, Span::from_range)
+}
+
+/// A collection being read, with the expanded size of what it holds so far.
+struct Open {
+    frame: Frame,
+    size: u64,
 }
 
 enum Frame {
@@ -71,8 +99,12 @@ enum Frame {
 #[derive(Default)]
 struct Builder<'s> {
     out: ParsedFile<'s>,
-    frames: Vec<Frame>,
-    anchors: HashMap<usize, NodeId>,
+    /// Nodes that aliases have added to the file so far.
+    aliased: u64,
+    frames: Vec<Open>,
+    /// The anchored nodes of the document, with their expanded sizes (the nodes an alias to
+    /// them stands for).
+    anchors: HashMap<usize, (NodeId, u64)>,
     document_start: Option<Span>,
     root: Option<NodeId>,
     /// Spare vectors, so that a stream of many small mappings does not allocate per mapping.
@@ -81,8 +113,8 @@ struct Builder<'s> {
 }
 
 impl<'s> Builder<'s> {
-    /// Handles one event; returns false when parsing must stop.
-    fn event(&mut self, event: Event<'s>, span: Span, limits: &Limits) -> bool {
+    /// Handles one event.
+    fn event(&mut self, event: Event<'s>, span: Span, limits: &Limits) -> Step {
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Anchor(..) => {}
             Event::DocumentStart(..) => {
@@ -90,13 +122,13 @@ impl<'s> Builder<'s> {
                     self.out.errors.push(SyntaxError {
                         kind: SyntaxErrorKind::LimitExceeded,
                         message: format!(
-                            "the stream has more than {} documents; the rest is not read",
+                            "the stream has more than {} documents (the document limit); the rest is not read",
                             limits.max_documents
                         ),
                         span: Span::empty(span.start),
                         document: Some(self.out.documents.len()),
                     });
-                    return false;
+                    return Step::Stop;
                 }
                 self.document_start = Some(span);
                 self.root = None;
@@ -112,21 +144,32 @@ impl<'s> Builder<'s> {
                     _ => convert_style(style),
                 };
                 let id = self.out.tree.push_scalar(value, style, span);
-                self.register_anchor(anchor, id);
-                self.attach(id);
+                self.register_anchor(anchor, id, 1);
+                self.attach(id, 1);
             }
             Event::Alias(anchor) => {
-                let id = match self.anchors.get(&anchor) {
-                    Some(&id) => id,
+                let (id, size) = match self.anchors.get(&anchor) {
+                    Some(&anchored) => anchored,
                     None => {
                         // An alias to a collection still being built refers to itself.
                         self.error(SyntaxErrorKind::Invalid, "recursive alias", span);
-                        self.out
-                            .tree
-                            .push_scalar(Cow::Borrowed(""), ScalarStyle::Plain, span)
+                        let empty = Cow::Borrowed("");
+                        (
+                            self.out.tree.push_scalar(empty, ScalarStyle::Plain, span),
+                            1,
+                        )
                     }
                 };
-                self.attach(id);
+                self.aliased = self.aliased.saturating_add(size);
+                if self.aliased > limits.max_expanded_nodes {
+                    let message = format!(
+                        "aliases expand this file to more than {} extra nodes (the alias limit; an alias bomb?); the document is not linted",
+                        limits.max_expanded_nodes
+                    );
+                    self.fail_document(SyntaxErrorKind::LimitExceeded, message, span);
+                    return Step::SkipDocument;
+                }
+                self.attach(id, size);
             }
             Event::UnresolvedAlias(name) => {
                 self.error(
@@ -138,25 +181,38 @@ impl<'s> Builder<'s> {
                     .out
                     .tree
                     .push_scalar(Cow::Borrowed(""), ScalarStyle::Plain, span);
-                self.attach(id);
+                self.attach(id, 1);
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..)
+                if self.frames.len() >= limits.max_depth =>
+            {
+                let message = nesting_message(limits.max_depth);
+                self.fail_document(SyntaxErrorKind::LimitExceeded, message, span);
+                return Step::SkipDocument;
             }
             Event::MappingStart(style, anchor, _) => {
                 let entries = self.spare_entries.pop().unwrap_or_default();
-                self.frames.push(Frame::Mapping {
-                    start: span,
-                    flow: style == granit_parser::StructureStyle::Flow,
-                    anchor,
-                    entries,
-                    pending_key: None,
+                self.frames.push(Open {
+                    frame: Frame::Mapping {
+                        start: span,
+                        flow: style == granit_parser::StructureStyle::Flow,
+                        anchor,
+                        entries,
+                        pending_key: None,
+                    },
+                    size: 1,
                 });
             }
             Event::SequenceStart(style, anchor, _) => {
                 let items = self.spare_items.pop().unwrap_or_default();
-                self.frames.push(Frame::Sequence {
-                    start: span,
-                    flow: style == granit_parser::StructureStyle::Flow,
-                    anchor,
-                    items,
+                self.frames.push(Open {
+                    frame: Frame::Sequence {
+                        start: span,
+                        flow: style == granit_parser::StructureStyle::Flow,
+                        anchor,
+                        items,
+                    },
+                    size: 1,
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => self.end_collection(span),
@@ -164,7 +220,7 @@ impl<'s> Builder<'s> {
             #[allow(unreachable_patterns)]
             _ => {}
         }
-        true
+        Step::Continue
     }
 
     fn error(&mut self, kind: SyntaxErrorKind, message: &str, span: Span) {
@@ -176,21 +232,27 @@ impl<'s> Builder<'s> {
         });
     }
 
-    fn register_anchor(&mut self, anchor: usize, id: NodeId) {
+    fn register_anchor(&mut self, anchor: usize, id: NodeId, size: u64) {
         if anchor != 0 {
-            self.anchors.insert(anchor, id);
+            self.anchors.insert(anchor, (id, size));
         }
     }
 
-    fn attach(&mut self, id: NodeId) {
-        match self.frames.last_mut() {
-            None => self.root = Some(id),
-            Some(Frame::Sequence { items, .. }) => items.push(id),
-            Some(Frame::Mapping {
+    /// Adds a node that stands for `size` nodes to the collection being read, or makes it the
+    /// document's root.
+    fn attach(&mut self, id: NodeId, size: u64) {
+        let Some(open) = self.frames.last_mut() else {
+            self.root = Some(id);
+            return;
+        };
+        open.size = open.size.saturating_add(size);
+        match &mut open.frame {
+            Frame::Sequence { items, .. } => items.push(id),
+            Frame::Mapping {
                 entries,
                 pending_key,
                 ..
-            }) => match pending_key.take() {
+            } => match pending_key.take() {
                 None => *pending_key = Some(id),
                 Some(key) => entries.push(Entry { key, value: id }),
             },
@@ -198,9 +260,11 @@ impl<'s> Builder<'s> {
     }
 
     fn end_collection(&mut self, end: Span) {
-        let Some(frame) = self.frames.pop() else {
+        let Some(Open { frame, size }) = self.frames.pop() else {
             return;
         };
+        // Merged entries are counted as the `<<` alias that brought them: near enough for a
+        // limit, and it needs no second pass.
         let id = match frame {
             Frame::Mapping {
                 start,
@@ -221,13 +285,11 @@ impl<'s> Builder<'s> {
                 self.report_duplicate_keys(&entries);
                 let merged = self.resolve_merge_keys(&entries);
                 let span = self.collection_span(start, end, flow, entries.last().map(|e| e.value));
-                let id =
-                    self.out
-                        .tree
-                        .push_mapping(merged.as_deref().unwrap_or(&entries), flow, span);
+                let written = merged.as_deref().unwrap_or(&entries);
+                let id = self.out.tree.push_mapping(written, flow, span);
                 entries.clear();
                 self.spare_entries.push(entries);
-                self.register_anchor(anchor, id);
+                self.register_anchor(anchor, id, size);
                 id
             }
             Frame::Sequence {
@@ -240,11 +302,11 @@ impl<'s> Builder<'s> {
                 let id = self.out.tree.push_sequence(&items, flow, span);
                 items.clear();
                 self.spare_items.push(items);
-                self.register_anchor(anchor, id);
+                self.register_anchor(anchor, id, size);
                 id
             }
         };
-        self.attach(id);
+        self.attach(id, size);
     }
 
     /// Flow collections run from the opening to the closing bracket; block collections from
@@ -365,60 +427,48 @@ impl<'s> Builder<'s> {
         self.root = None;
     }
 
-    fn fail_document(&mut self, error: &ScanError, text: &str) {
+    /// Records a syntax error of the parser and fails its document.
+    fn scan_error(&mut self, error: &ScanError, text: &str, limits: &Limits) {
         let mark = error.marker();
         let offset = mark.byte_offset().unwrap_or_else(|| {
             text.char_indices()
                 .nth(mark.index())
                 .map_or(text.len(), |(i, _)| i)
         });
-        let kind = if matches!(error.kind(), ErrorKind::RecursionLimitExceeded) {
-            SyntaxErrorKind::LimitExceeded
-        } else {
-            SyntaxErrorKind::Invalid
-        };
-        let message = match kind {
-            SyntaxErrorKind::LimitExceeded => {
-                "collections are nested deeper than the nesting limit".to_owned()
-            }
-            _ => error.info(),
-        };
         let offset = u32::try_from(offset).unwrap_or(u32::MAX);
-        self.error(kind, &message, Span::empty(offset));
-        if self.document_start.is_none() {
-            self.document_start = Some(Span::empty(offset));
-        }
-        self.end_document(Span::empty(offset), true);
+        // The parser's own nesting limits are the builder's: report them the same way.
+        let (kind, message) = if matches!(error.kind(), ErrorKind::RecursionLimitExceeded) {
+            (
+                SyntaxErrorKind::LimitExceeded,
+                nesting_message(limits.max_depth),
+            )
+        } else {
+            (SyntaxErrorKind::Invalid, error.info())
+        };
+        self.fail_document(kind, message, Span::empty(offset));
     }
 
-    fn finish(mut self, text: &str, limits: &Limits) -> ParsedFile<'s> {
+    /// Records an error and ends the current document as failed.
+    fn fail_document(&mut self, kind: SyntaxErrorKind, message: String, span: Span) {
+        self.out.errors.push(SyntaxError {
+            kind,
+            message,
+            span,
+            document: Some(self.out.documents.len()),
+        });
+        if self.document_start.is_none() {
+            self.document_start = Some(Span::empty(span.start));
+        }
+        self.end_document(Span::empty(span.start), true);
+    }
+
+    fn finish(mut self, text: &str) -> ParsedFile<'s> {
         if self.root.is_some() || self.document_start.is_some() {
             let end = Span::empty(u32::try_from(text.len()).unwrap_or(u32::MAX));
             self.end_document(end, false);
         }
-        self.reject_alias_bombs(limits);
         attach_helm_sources(&mut self.out);
         self.out
-    }
-
-    fn reject_alias_bombs(&mut self, limits: &Limits) {
-        let sizes = self.out.tree.expanded_sizes();
-        for document in &mut self.out.documents {
-            let Some(root) = document.root else { continue };
-            if sizes[root.index()] > limits.max_expanded_nodes {
-                document.root = None;
-                document.failed = true;
-                self.out.errors.push(SyntaxError {
-                    kind: SyntaxErrorKind::LimitExceeded,
-                    message: format!(
-                        "aliases expand this document to more than {} nodes (an alias bomb?)",
-                        limits.max_expanded_nodes
-                    ),
-                    span: Span::empty(document.span.start),
-                    document: Some(document.index),
-                });
-            }
-        }
     }
 }
 

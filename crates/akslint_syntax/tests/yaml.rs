@@ -248,3 +248,20 @@ fn tagged_strings_are_strings() {
     assert_eq!(root.get("b").and_then(|n| n.as_bool()), None);
     assert_eq!(root.get("c").and_then(|n| n.as_bool()), Some(true));
 }
+
+#[test]
+fn long_comment_blocks_anywhere_are_comments_not_errors() {
+    let block: String = (0..500).map(|i| format!("# commented out {i}\n")).collect();
+    let indented = block.replace('#', "    #");
+    for text in [
+        format!("metadata:\n{block}  name: x\n"),
+        format!("data:\n  k:\n{indented}    v\n"),
+        format!("a:\n{block}  - x\n{block}  - y\n"),
+        format!("? a\n{block}: b\n"),
+        format!("a: [\n{block} x\n]\n"),
+    ] {
+        let file = parse(&text);
+        assert!(file.errors.is_empty(), "{:?}", file.errors);
+        assert_eq!(file.comments.len(), text.matches('#').count());
+    }
+}

@@ -20,6 +20,12 @@
 //! kind = "ScaledJob"
 //! group = "keda.sh"
 //! pod-spec-path = "spec.jobTargetRef.template.spec"
+//!
+//! [limits]                          # input over a limit is reported as AKL004, not linted
+//! max-file-bytes = 52428800         # 50 MiB
+//! max-depth = 256                   # nested collections; 256 at most
+//! max-expanded-nodes = 1000000      # nodes YAML aliases may add to one file
+//! max-documents = 100000            # documents in one YAML stream
 //! ```
 //!
 //! Command-line options win over the file: `--select` replaces its `select`, `--ignore` and
@@ -27,6 +33,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -34,8 +41,12 @@ use akslint_linter::{
     KubernetesVersion, LintSettings, Linter, RuleOptions, RuleSelection, Selector,
 };
 use akslint_model::k8s::{CustomWorkloadKind, WorkloadKinds};
+use akslint_syntax::Limits;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
+
+/// The largest configuration file read; real ones are a few hundred bytes.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// The names a configuration file may have, in the order they are looked for.
 pub const CONFIG_FILE_NAMES: [&str; 2] = ["akslint.toml", ".akslint.toml"];
@@ -55,6 +66,59 @@ pub struct ConfigFile {
     /// Extra kinds that carry a pod spec.
     #[serde(default)]
     pub workload_kinds: Vec<WorkloadKindEntry>,
+    /// Input limits.
+    #[serde(default)]
+    pub limits: LimitsSection,
+}
+
+/// `[limits]`: each absent key keeps its default (see [`Limits`]).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct LimitsSection {
+    /// Largest file read, in bytes.
+    pub max_file_bytes: Option<u64>,
+    /// Deepest nesting of collections.
+    pub max_depth: Option<usize>,
+    /// Most nodes that YAML aliases may add to one file.
+    pub max_expanded_nodes: Option<u64>,
+    /// Most documents in one YAML stream.
+    pub max_documents: Option<usize>,
+}
+
+impl LimitsSection {
+    /// The limits with this section applied to the defaults.
+    ///
+    /// # Errors
+    /// When a limit is zero or beyond what akslint can honour.
+    pub fn limits(&self) -> Result<Limits, ConfigError> {
+        // Spans are 32-bit byte offsets; the JSON parser recurses once per nesting level.
+        let max_file_bytes =
+            check_limit("max-file-bytes", self.max_file_bytes, u64::from(u32::MAX))?;
+        let max_depth = check_limit("max-depth", self.max_depth, Limits::MAX_DEPTH)?;
+        let max_expanded_nodes =
+            check_limit("max-expanded-nodes", self.max_expanded_nodes, u64::MAX)?;
+        let max_documents = check_limit("max-documents", self.max_documents, usize::MAX)?;
+        let defaults = Limits::default();
+        Ok(Limits {
+            max_file_bytes: max_file_bytes.unwrap_or(defaults.max_file_bytes),
+            max_depth: max_depth.unwrap_or(defaults.max_depth),
+            max_expanded_nodes: max_expanded_nodes.unwrap_or(defaults.max_expanded_nodes),
+            max_documents: max_documents.unwrap_or(defaults.max_documents),
+        })
+    }
+}
+
+/// A configured limit, checked to be between 1 and `most`.
+fn check_limit<T>(key: &str, value: Option<T>, most: T) -> Result<Option<T>, ConfigError>
+where
+    T: Copy + PartialOrd + From<u8> + fmt::Display,
+{
+    match value {
+        Some(value) if value < T::from(1) || value > most => Err(ConfigError(format!(
+            "`[limits] {key}` must be between 1 and {most}, not {value}"
+        ))),
+        _ => Ok(value),
+    }
 }
 
 /// `[lint]`.
@@ -150,8 +214,19 @@ impl Config {
     /// When it cannot be read, is not valid TOML, has unknown keys, or names unknown rules or
     /// invalid globs.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError(format!("cannot read {}: {e}", path.display())))?;
+        let cannot = |why: String| ConfigError(format!("cannot read {}: {why}", path.display()));
+        // A configuration file comes with the repository being linted, so it is read with a
+        // bound like any input: a huge or endless one must not exhaust memory.
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|file| file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(|e| cannot(e.to_string()))?;
+        if bytes.len() as u64 > MAX_CONFIG_BYTES {
+            return Err(cannot(format!(
+                "it is larger than {MAX_CONFIG_BYTES} bytes"
+            )));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| cannot(e.to_string()))?;
         Self::parse(path, &text)
     }
 
@@ -312,13 +387,14 @@ pub fn settings(
         });
     }
     custom.extend(overrides.workload_kinds.iter().cloned());
+    let limits = file.map_or_else(|| Ok(Limits::default()), |f| f.limits.limits())?;
     Ok(LintSettings {
         rules: RuleSelection::new(&select, &ignore),
         kubernetes_version,
         workload_kinds: WorkloadKinds { custom },
         options,
         ignore_suppressions: overrides.ignore_suppressions,
-        ..LintSettings::default()
+        limits,
     })
 }
 
@@ -476,6 +552,12 @@ minimum-kubernetes-version = "1.33"
 kind = "ScaledJob"
 group = "keda.sh"
 pod-spec-path = "spec.jobTargetRef.template.spec"
+
+[limits]
+max-file-bytes = 1000000
+max-depth = 64
+max-expanded-nodes = 5000
+max-documents = 10
 "#;
 
     #[test]
@@ -491,6 +573,15 @@ pod-spec-path = "spec.jobTargetRef.template.spec"
             KubernetesVersion::new(33)
         );
         assert_eq!(settings.workload_kinds.custom.len(), 1);
+        assert_eq!(
+            settings.limits,
+            Limits {
+                max_file_bytes: 1_000_000,
+                max_depth: 64,
+                max_expanded_nodes: 5_000,
+                max_documents: 10,
+            }
+        );
         assert!(config.excludes(Path::new("repo/vendor/x.yaml")));
         assert!(!config.excludes(Path::new("repo/app/x.yaml")));
         assert!(config.ignores(Path::new("repo/tests/a/pod.yaml"), "K8S101"));
@@ -523,6 +614,7 @@ pod-spec-path = "spec.jobTargetRef.template.spec"
         collect(&schema["properties"]["lint"]);
         collect(&schema["properties"]["lint"]["properties"]["options"]);
         collect(&schema["properties"]["workload-kinds"]["items"]);
+        collect(&schema["properties"]["limits"]);
         names.sort();
         // Every key of the complete example, which the reader accepts with unknown keys denied.
         let mut written: Vec<String> = FULL
@@ -530,7 +622,16 @@ pod-spec-path = "spec.jobTargetRef.template.spec"
             .filter_map(|line| line.split_once(" = ").map(|(key, _)| key))
             .filter(|key| !key.starts_with('"'))
             .map(str::to_owned)
-            .chain(["lint", "options", "per-file-ignores", "workload-kinds"].map(String::from))
+            .chain(
+                [
+                    "limits",
+                    "lint",
+                    "options",
+                    "per-file-ignores",
+                    "workload-kinds",
+                ]
+                .map(String::from),
+            )
             .collect();
         written.sort();
         written.dedup();
@@ -546,5 +647,32 @@ pod-spec-path = "spec.jobTargetRef.template.spec"
         assert!(unknown_rule.expect_err("unknown rule").0.contains("K9S"));
         let bad_glob = Config::parse(Path::new("a.toml"), "exclude = [\"a[\"]\n");
         assert!(bad_glob.is_err());
+        for (limit, value) in [
+            ("max-depth", "0"),
+            ("max-depth", "513"),
+            ("max-documents", "0"),
+        ] {
+            let text = format!("[limits]\n{limit} = {value}\n");
+            let message = Config::parse(Path::new("a.toml"), &text)
+                .expect_err("out of range")
+                .0;
+            assert!(
+                message.contains(limit) && message.contains(value),
+                "{message}"
+            );
+        }
+        let negative = Config::parse(Path::new("a.toml"), "[limits]\nmax-file-bytes = -1\n");
+        assert!(negative.is_err());
+    }
+
+    #[test]
+    fn a_huge_configuration_file_is_refused_without_reading_it_all() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("akslint.toml");
+        // Sparse: 8 GiB that cost nothing, unless something reads them whole.
+        let file = std::fs::File::create(&path).expect("create");
+        file.set_len(8 << 30).expect("set_len");
+        let message = Config::load(&path).expect_err("too large").0;
+        assert!(message.contains("larger than"), "{message}");
     }
 }

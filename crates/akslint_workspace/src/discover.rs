@@ -1,4 +1,5 @@
 use std::fmt;
+use std::fs::FileType;
 use std::path::{Path, PathBuf};
 
 use akslint_linter::FileFormat;
@@ -12,6 +13,30 @@ pub struct Candidate {
     pub format: Option<FileFormat>,
     /// Whether the user named it (a walked JSON file that is neither Kubernetes nor ARM is skipped).
     pub explicit: bool,
+    /// Why a walked entry cannot be read (a symlink loop, a FIFO, an unreadable directory):
+    /// it is reported as `AKL001` at this path instead of being linted, so that nothing is
+    /// silently left out and the run still goes on.
+    pub problem: Option<String>,
+}
+
+impl Candidate {
+    fn walked(path: PathBuf, format: FileFormat) -> Self {
+        Self {
+            path,
+            format: Some(format),
+            explicit: false,
+            problem: None,
+        }
+    }
+
+    fn problem(path: PathBuf, problem: String) -> Self {
+        Self {
+            format: FileFormat::from_path(&path),
+            path,
+            explicit: false,
+            problem: Some(problem),
+        }
+    }
 }
 
 /// A path the user named that cannot be linted.
@@ -31,9 +56,16 @@ impl fmt::Display for DiscoveryError {
 
 /// The files under `paths`, sorted and without duplicates.
 ///
+/// Only regular files are read. Below a directory, symlinks to files are followed but symlinks
+/// to directories are not (as git does not), so a walk cannot loop or visit a tree twice;
+/// entries named like inputs that cannot be read (a symlink loop, a dangling symlink, a FIFO,
+/// a socket, a device, an unreadable directory) become candidates with a
+/// [`problem`](Candidate::problem), reported in the output. A FIFO is never opened: opening
+/// one blocks until something writes to it.
+///
 /// # Errors
-/// When a named path does not exist or cannot be read; walking problems below a directory are
-/// errors too, so that nothing is silently left out.
+/// When a named path does not exist, cannot be read, or is not a regular file or a directory
+/// (a FIFO, socket or device: pipe it to `akslint check -` instead). These are usage errors.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<Candidate>, Vec<DiscoveryError>> {
     let mut candidates = Vec::new();
     let mut errors = Vec::new();
@@ -43,11 +75,19 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Candidate>, Vec<DiscoveryError>
                 path: path.clone(),
                 message: error.to_string(),
             }),
-            Ok(meta) if meta.is_dir() => walk(path, &mut candidates, &mut errors),
-            Ok(_) => candidates.push(Candidate {
+            Ok(meta) if meta.is_dir() => walk(path, &mut candidates),
+            Ok(meta) if meta.is_file() => candidates.push(Candidate {
                 path: path.clone(),
                 format: FileFormat::from_path(path),
                 explicit: true,
+                problem: None,
+            }),
+            Ok(meta) => errors.push(DiscoveryError {
+                path: path.clone(),
+                message: format!(
+                    "{} is not a regular file; to lint what it produces, pipe it to `akslint check -`",
+                    special_kind(meta.file_type())
+                ),
             }),
         }
     }
@@ -59,7 +99,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Candidate>, Vec<DiscoveryError>
     Ok(candidates)
 }
 
-fn walk(root: &Path, candidates: &mut Vec<Candidate>, errors: &mut Vec<DiscoveryError>) {
+fn walk(root: &Path, candidates: &mut Vec<Candidate>) {
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
         .git_ignore(true)
@@ -71,29 +111,88 @@ fn walk(root: &Path, candidates: &mut Vec<Candidate>, errors: &mut Vec<Discovery
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                errors.push(DiscoveryError {
-                    path: root.to_path_buf(),
-                    message: error.to_string(),
-                });
+                let (path, message) = walk_problem(&error);
+                let path = path.unwrap_or(root).to_path_buf();
+                candidates.push(Candidate::problem(path, message));
                 continue;
             }
         };
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
         let path = entry.path();
         let Some(format) = FileFormat::from_path(path) else {
             continue;
         };
+        let Some(file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_dir() {
+            continue;
+        }
+        if file_type.is_symlink() {
+            match std::fs::metadata(path) {
+                Ok(target) if target.is_file() => {}
+                // A linked directory is not walked; see `discover`.
+                Ok(target) if target.is_dir() => continue,
+                Ok(target) => {
+                    let kind = special_kind(target.file_type());
+                    let message = format!("this symlink points to {kind}, which is not read");
+                    candidates.push(Candidate::problem(path.to_path_buf(), message));
+                    continue;
+                }
+                Err(error) => {
+                    let message = format!("cannot follow this symlink: {error}");
+                    candidates.push(Candidate::problem(path.to_path_buf(), message));
+                    continue;
+                }
+            }
+        } else if !file_type.is_file() {
+            let kind = special_kind(file_type);
+            let message = format!("this is {kind}, not a regular file: it is not read");
+            candidates.push(Candidate::problem(path.to_path_buf(), message));
+            continue;
+        }
         if format == FileFormat::Yaml && is_helm_template(path) {
             continue;
         }
-        candidates.push(Candidate {
-            path: path.to_path_buf(),
-            format: Some(format),
-            explicit: false,
-        });
+        candidates.push(Candidate::walked(path.to_path_buf(), format));
     }
+}
+
+/// The path an error of the walk is about, when it says, and the error without it.
+fn walk_problem(error: &ignore::Error) -> (Option<&Path>, String) {
+    match error {
+        ignore::Error::WithPath { path, err } => {
+            let (inner, message) = walk_problem(err);
+            (Some(inner.unwrap_or(path)), message)
+        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_problem(err)
+        }
+        ignore::Error::Loop { ancestor, child } => (
+            Some(child),
+            format!("a symlink loop back to {}", ancestor.display()),
+        ),
+        ignore::Error::Io(error) => (None, format!("cannot read: {error}")),
+        other => (None, other.to_string()),
+    }
+}
+
+/// What a file that is neither a regular file nor a directory is.
+fn special_kind(file_type: FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = file_type;
+    "a special file"
 }
 
 /// A file under a chart's `templates/` is Go template source, not YAML: it is linted once
@@ -153,6 +252,44 @@ mod tests {
                 "infra/main.json"
             ]
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_and_symlinks_are_reported_or_skipped_never_opened() {
+        use std::os::unix::fs::symlink;
+        use std::process::Command;
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::write(root.join("real.yaml"), "kind: Pod\n").expect("write");
+        symlink("real.yaml", root.join("alias.yaml")).expect("symlink");
+        symlink("loop.yaml", root.join("loop.yaml")).expect("symlink");
+        symlink("missing.yaml", root.join("dangling.yaml")).expect("symlink");
+        std::fs::create_dir(root.join("sub")).expect("mkdir");
+        symlink("..", root.join("sub/up")).expect("symlink");
+        let fifo = Command::new("mkfifo").arg(root.join("fifo.yaml")).status();
+        let has_fifo = fifo.is_ok_and(|status| status.success());
+
+        let found = discover(&[root.to_path_buf()]).expect("discovers");
+        let named = |name: &str| found.iter().find(|c| c.path == root.join(name));
+        // A symlink to a file is linted under its own name; the directory link is not walked.
+        assert!(named("real.yaml").is_some_and(|c| c.problem.is_none()));
+        assert!(named("alias.yaml").is_some_and(|c| c.problem.is_none()));
+        assert!(!found.iter().any(|c| c.path.starts_with(root.join("sub"))));
+        let problem = |name: &str| named(name).and_then(|c| c.problem.clone());
+        let looped = problem("loop.yaml").expect("loop reported");
+        assert!(looped.contains("symbolic links"), "{looped}");
+        assert!(problem("dangling.yaml").is_some());
+        if has_fifo {
+            let fifo = problem("fifo.yaml").expect("FIFO reported");
+            assert!(fifo.contains("FIFO"), "{fifo}");
+            // Named on the command line, a FIFO is a usage error, not a hang.
+            let errors = discover(&[root.join("fifo.yaml")]).expect_err("FIFO");
+            assert!(errors[0].message.contains("FIFO"), "{}", errors[0]);
+        }
+        let errors = discover(&[root.join("loop.yaml")]).expect_err("loop");
+        assert_eq!(errors.len(), 1);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use akslint_text::SourceFile;
 
 use crate::Candidate;
 use crate::config::{ConfigError, Configurations};
-use crate::run::{Report, Source, lint_sources, read_candidates};
+use crate::run::{Report, Source, internal_error_diagnostic, lint_sources, read_candidates};
 
 /// Drops the findings of one file that are neither to be fixed nor reported (those a baseline
 /// records, for instance).
@@ -98,7 +98,17 @@ pub fn fix_candidates(
                 )
             })
             .collect();
-        let (mut per_file, outside) = lint_sources(&current, &[]);
+        let linted = lint_sources(&current, &[]);
+        // A file whose linting panicked keeps its internal-error diagnostic and gets no fix.
+        let mut per_file: Vec<Vec<Diagnostic>> = linted
+            .per_file
+            .into_iter()
+            .zip(&current)
+            .map(|(step, (file, _, _))| {
+                step.unwrap_or_else(|panic| vec![internal_error_diagnostic(file, &panic)])
+            })
+            .collect();
+        let outside = linted.elsewhere;
         if let Some(filter) = options.filter {
             per_file.iter_mut().for_each(filter);
         }

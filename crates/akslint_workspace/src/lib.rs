@@ -15,5 +15,6 @@ pub use config::{ConfigError, Configurations, Overrides};
 pub use discover::{Candidate, DiscoveryError, discover};
 pub use fix::{FindingFilter, FixOptions, FixReport, FixedFile, fix_candidates, fix_text};
 pub use run::{
-    Report, lint_candidates, lint_candidates_with_parameters, lint_text, lint_text_with_parameters,
+    Report, lint_candidates, lint_candidates_with_parameters, lint_reader, lint_text,
+    lint_text_with_parameters,
 };

@@ -2,8 +2,9 @@ use crate::{Rule, Scope, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Reports input that goes over one of akslint's safety limits: collections nested deeper
-    /// than the nesting limit, a document whose aliases expand to more nodes than the alias
+    /// Reports input that goes over one of akslint's safety limits: a file over the size limit,
+    /// collections nested deeper
+    /// than the nesting limit, a file whose aliases add more nodes than the alias
     /// limit (a "billion laughs" alias bomb), or a stream with more documents than the document
     /// limit.
     ///
@@ -24,8 +25,10 @@ declare_rule! {
     /// Plain manifests; anchors used for sharing, not multiplication.
     ///
     /// ## Options
-    /// None yet: the limits are one million expanded nodes, 256 nesting levels and 100,000
-    /// documents per stream. This rule cannot be turned off.
+    /// `[limits]` in `akslint.toml`: `max-file-bytes` (50 MiB; larger files are reported, never
+    /// read), `max-depth` (256 nesting levels, also the most: it can only be lowered),
+    /// `max-expanded-nodes` (1,000,000 nodes added by aliases and merge keys per file) and
+    /// `max-documents` (100,000 per stream). This rule cannot be turned off.
     ///
     /// ## References
     /// - [Billion laughs attack](https://en.wikipedia.org/wiki/Billion_laughs_attack)
