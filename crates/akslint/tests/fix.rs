@@ -258,3 +258,44 @@ fn baselined_findings_are_not_fixed() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stdout));
     assert_eq!(read(&dir, "pod.yaml"), POD);
 }
+
+/// An ARM template with a safe finding (the dashboard add-on, AKS208) and an unsafe one (run
+/// command, AKS104), written with CRLF line endings and a comment.
+const TEMPLATE: &str = "{\r\n  \"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\",\r\n  \"contentVersion\": \"1.0.0.0\",\r\n  \"resources\": [\r\n    {\r\n      \"type\": \"Microsoft.ContainerService/managedClusters\",\r\n      \"apiVersion\": \"2024-05-01\",\r\n      \"name\": \"aks\",\r\n      \"properties\": {\r\n        \"dnsPrefix\": \"aks\", // keep\r\n        \"addonProfiles\": { \"kubeDashboard\": { \"enabled\": true } }\r\n      }\r\n    }\r\n  ]\r\n}\r\n";
+
+#[test]
+fn fix_edits_arm_templates() {
+    let dir = project(&[("main.json", TEMPLATE)]);
+    let output = akslint(
+        dir.path(),
+        &["check", ".", "--fix", "--select", "AKS208,AKS104"],
+        None,
+    );
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("Fixed 1 finding in 1 file."), "{stdout}");
+    assert!(stdout.contains("AKS104"), "{stdout}");
+    let fixed = read(&dir, "main.json");
+    assert_eq!(
+        fixed,
+        TEMPLATE.replace("{ \"enabled\": true } }", "{ \"enabled\": false } }")
+    );
+    let output = akslint(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--fix",
+            "--unsafe-fixes",
+            "--select",
+            "AKS208,AKS104",
+        ],
+        None,
+    );
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let fixed = read(&dir, "main.json");
+    assert!(
+        fixed.contains("\"addonProfiles\": { \"kubeDashboard\": { \"enabled\": false } },\r\n        \"apiServerAccessProfile\": {\r\n          \"disableRunCommand\": true\r\n        }\r\n      }\r\n"),
+        "{fixed}"
+    );
+}

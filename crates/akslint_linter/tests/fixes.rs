@@ -292,3 +292,33 @@ fn fixing_every_fixture_with_every_rule_is_valid_and_stable() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// ARM values that come from a parameter, a variable or an expression are fixed where they are
+/// written, by the author, never inside the expression: those findings have no fix.
+#[test]
+fn arm_values_from_parameters_variables_or_expressions_get_no_fix() {
+    let template = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": { "rbac": { "type": "bool", "defaultValue": false } },
+  "variables": { "off": false, "props": { "enableRBAC": false } },
+  "resources": [
+    { "type": "Microsoft.ContainerService/managedClusters", "apiVersion": "2024-05-01", "name": "a",
+      "properties": { "enableRBAC": "[parameters('rbac')]" } },
+    { "type": "Microsoft.ContainerService/managedClusters", "apiVersion": "2024-05-01", "name": "b",
+      "properties": { "enableRBAC": "[variables('off')]" } },
+    { "type": "Microsoft.ContainerService/managedClusters", "apiVersion": "2024-05-01", "name": "c",
+      "properties": "[union(variables('props'), json('{}'))]" },
+    { "type": "Microsoft.ContainerService/managedClusters", "apiVersion": "2024-05-01", "name": "d",
+      "properties": { "enableRBAC": "[not(true())]" } }
+  ]
+}"#;
+    let file = SourceFile::new("t.json", template.to_owned());
+    let found: Vec<Diagnostic> = linter("AKS108")
+        .lint(&file, FileFormat::Json)
+        .into_iter()
+        .filter(|d| d.code == "AKS108")
+        .collect();
+    assert_eq!(found.len(), 4, "{found:?}");
+    assert!(found.iter().all(|d| d.fix.is_none()), "{found:?}");
+}

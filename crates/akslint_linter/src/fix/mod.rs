@@ -21,13 +21,17 @@
 //! land one after the other.
 
 mod apply;
+mod arm;
 mod editor;
+mod json;
 mod layout;
 
-use akslint_diagnostics::{Diagnostic, Fix};
+use akslint_diagnostics::{Diagnostic, Edit, Fix};
 
 pub use apply::{Applied, FixTarget, MAX_PASSES, apply_fixes, file_text, fix_until_stable};
+pub use arm::{cluster_object, pool_object};
 pub use editor::{NewValue, YamlEditor};
+pub use json::{JsonEditor, is_expression, is_literal, member};
 
 use crate::Context;
 
@@ -40,15 +44,30 @@ impl Context<'_> {
         message: impl Into<String>,
         build: impl FnOnce(&mut YamlEditor<'_>) -> Option<()>,
     ) -> Option<Fix> {
+        let mut editor = YamlEditor::new(self.file);
+        build(&mut editor)?;
+        self.fix_from(message, editor.into_edits())
+    }
+
+    /// A fix described by `message`, whose edits `build` makes with a [`JsonEditor`] over the
+    /// ARM template being linted; otherwise like [`Self::fix`].
+    pub fn json_fix(
+        &self,
+        message: impl Into<String>,
+        build: impl FnOnce(&mut JsonEditor<'_>) -> Option<()>,
+    ) -> Option<Fix> {
+        let mut editor = JsonEditor::new(self.file);
+        build(&mut editor)?;
+        self.fix_from(message, editor.into_edits())
+    }
+
+    fn fix_from(&self, message: impl Into<String>, edits: Vec<Edit>) -> Option<Fix> {
         let applicability = self.rule.fix;
         debug_assert!(
             applicability.is_some(),
             "{} attaches a fix but declares none (`fix: Safe` or `fix: Unsafe`)",
             self.rule.code
         );
-        let mut editor = YamlEditor::new(self.file);
-        build(&mut editor)?;
-        let edits = editor.into_edits();
         if edits.is_empty() {
             return None;
         }

@@ -1,7 +1,8 @@
 use akslint_model::azure::{Lookup, ManagedCluster};
 
-use super::{Needs, is_automatic, report_unset};
+use super::{Needs, is_automatic, report_unset_with_fix};
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
 
 /// Azure RBAC for Kubernetes authorization, and the first API version with it.
@@ -49,6 +50,13 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets `aadProfile.enableAzureRBAC: true`, only when the cluster already declares managed
+    /// Entra ID integration (`aadProfile.managed: true`). Kubernetes authorization then also follows Azure
+    /// role assignments, which the fix cannot create: users and pipelines need them (for example
+    /// `Azure Kubernetes Service RBAC Reader`). Without an `aadProfile` there is no fix, because Azure RBAC
+    /// needs the Entra ID integration and its admin groups, which only the author can choose.
+    ///
     /// ## Options
     /// None.
     ///
@@ -63,6 +71,7 @@ declare_rule! {
         severity: Warning,
         default_enabled: true,
         scope: Scope::ManagedClusters,
+        fix: Unsafe,
         references: ["PSRule" => "Azure.AKS.AzureRBAC"],
     }
 }
@@ -70,6 +79,18 @@ declare_rule! {
 impl Rule for AzureRbacDisabled {
     fn check_cluster(&self, cluster: &ManagedCluster<'_, '_>, cx: &mut Context<'_>) {
         let azure_rbac = cluster.property("aadProfile.enableAzureRBAC");
+        // Azure RBAC needs managed Entra ID integration: without it the fix would not deploy.
+        let fix = if cluster.property("aadProfile.managed").is_true() {
+            cx.cluster_fix(
+                "set `aadProfile.enableAzureRBAC: true`",
+                cluster,
+                &["properties", "aadProfile", "enableAzureRBAC"],
+                &azure_rbac,
+                NewValue::Bool(true),
+            )
+        } else {
+            None
+        };
         match &azure_rbac {
             Lookup::Known(_) if azure_rbac.is_false() => {
                 cx.report_value(
@@ -79,6 +100,7 @@ impl Rule for AzureRbacDisabled {
                         cluster.describe()
                     ),
                 )
+                .with_fix(fix)
                 .help(HELP);
             }
             Lookup::Absent { .. } if !is_automatic(cluster) => {
@@ -99,7 +121,7 @@ impl Rule for AzureRbacDisabled {
                         HELP,
                     )
                 };
-                report_unset(cx, cluster, &azure_rbac, &NEEDS, message, help);
+                report_unset_with_fix(cx, cluster, &azure_rbac, &NEEDS, message, help, fix);
             }
             _ => {}
         }

@@ -1,6 +1,7 @@
 use akslint_model::azure::{Lookup, ManagedCluster, member_node};
 
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
 
 /// The first API version with `enableRBAC`; clusters created with an older one have no
@@ -45,6 +46,11 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: replaces a literal `enableRBAC: false` with `true`. RBAC cannot be switched on for an
+    /// existing cluster, so the deployment recreates or fails on it, and every workload then needs RBAC
+    /// permissions. A value from a parameter or variable gets no fix.
+    ///
     /// ## Options
     /// None.
     ///
@@ -59,6 +65,7 @@ declare_rule! {
         severity: Error,
         default_enabled: true,
         scope: Scope::ManagedClusters,
+        fix: Unsafe,
         references: [
             "PSRule" => "Azure.AKS.UseRBAC",
             "checkov" => "CKV_AZURE_5",
@@ -71,6 +78,13 @@ impl Rule for KubernetesRbacDisabled {
     fn check_cluster(&self, cluster: &ManagedCluster<'_, '_>, cx: &mut Context<'_>) {
         let enable_rbac = cluster.property("enableRBAC");
         if enable_rbac.is_false() {
+            let fix = cx.cluster_fix(
+                "set `enableRBAC: true`",
+                cluster,
+                &["properties", "enableRBAC"],
+                &enable_rbac,
+                NewValue::Bool(true),
+            );
             cx.report_value(
                 &enable_rbac,
                 format!(
@@ -78,6 +92,7 @@ impl Rule for KubernetesRbacDisabled {
                     cluster.describe()
                 ),
             )
+            .with_fix(fix)
             .help("remove `enableRBAC` or set it to `true`; RBAC cannot be turned on once the cluster exists");
             return;
         }

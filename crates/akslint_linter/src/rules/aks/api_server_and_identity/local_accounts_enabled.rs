@@ -1,7 +1,8 @@
 use akslint_model::azure::{Lookup, ManagedCluster};
 
-use super::{Needs, is_automatic, report_unset};
+use super::{Needs, is_automatic, report_unset_with_fix};
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
 
 /// Disabling local accounts, and the first API version that can.
@@ -10,6 +11,8 @@ const NEEDS: Needs = Needs {
     since: "2021-03-01",
 };
 
+const FIX: &str = "set `disableLocalAccounts: true`";
+const PATH: [&str; 2] = ["properties", "disableLocalAccounts"];
 const HELP: &str = "set `disableLocalAccounts: true`";
 const HELP_WITH_ENTRA_ID: &str = "set `disableLocalAccounts: true` together with managed Microsoft Entra ID integration (`aadProfile.managed: true`), which it requires";
 
@@ -48,6 +51,12 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets `disableLocalAccounts: true`, only when the cluster declares managed Entra ID
+    /// integration (`aadProfile.managed: true`): AKS rejects disabling local accounts without it, and
+    /// nobody could sign in. `az aks get-credentials --admin` and every kubeconfig built on the local
+    /// admin certificate stop working.
+    ///
     /// ## Options
     /// None.
     ///
@@ -62,6 +71,7 @@ declare_rule! {
         severity: Error,
         default_enabled: true,
         scope: Scope::ManagedClusters,
+        fix: Unsafe,
         references: [
             "PSRule" => "Azure.AKS.LocalAccounts",
             "checkov" => "CKV_AZURE_141",
@@ -78,6 +88,12 @@ impl Rule for LocalAccountsEnabled {
         } else {
             HELP_WITH_ENTRA_ID
         };
+        // Without managed Entra ID integration nobody could sign in: no fix then.
+        let fix = if cluster.property("aadProfile.managed").is_true() {
+            cx.cluster_fix(FIX, cluster, &PATH, &disabled, NewValue::Bool(true))
+        } else {
+            None
+        };
         match &disabled {
             Lookup::Known(_) if disabled.is_false() => {
                 cx.report_value(
@@ -87,9 +103,10 @@ impl Rule for LocalAccountsEnabled {
                         cluster.describe()
                     ),
                 )
+                .with_fix(fix)
                 .help(help);
             }
-            Lookup::Absent { .. } if !is_automatic(cluster) => report_unset(
+            Lookup::Absent { .. } if !is_automatic(cluster) => report_unset_with_fix(
                 cx,
                 cluster,
                 &disabled,
@@ -99,6 +116,7 @@ impl Rule for LocalAccountsEnabled {
                     cluster.describe()
                 ),
                 help,
+                fix,
             ),
             _ => {}
         }

@@ -26,9 +26,11 @@ pub use run_command_enabled::RunCommandEnabled;
 pub use service_principal_credential::ServicePrincipalCredential;
 pub use workload_identity_disabled::WorkloadIdentityDisabled;
 
+use akslint_diagnostics::Fix;
 use akslint_model::azure::{Lookup, ManagedCluster, Value, member_node};
 
 use crate::context::WithHelp;
+use crate::fix::WithFix;
 use crate::{Context, Rule};
 
 /// This category's rules, ordered by code.
@@ -75,6 +77,20 @@ fn report_unset(
     message: String,
     help: &str,
 ) {
+    report_unset_with_fix(cx, cluster, unset, needs, message, help, None);
+}
+
+/// [`report_unset`] with the fix for the finding at the property (a template whose apiVersion
+/// predates the property gets none: the property cannot be written there).
+fn report_unset_with_fix(
+    cx: &mut Context<'_>,
+    cluster: &ManagedCluster<'_, '_>,
+    unset: &Lookup<'_, '_>,
+    needs: &Needs,
+    message: String,
+    help: &str,
+    fix: Option<Fix>,
+) {
     let Needs { property, since } = needs;
     if let Some(version) = cluster.api_version()
         && !version.at_least(since)
@@ -86,7 +102,7 @@ fn report_unset(
         )
         .help(format!("declare apiVersion {since} or newer and {help}"));
     } else {
-        cx.report_value(unset, message).help(help);
+        cx.report_value(unset, message).with_fix(fix).help(help);
     }
 }
 

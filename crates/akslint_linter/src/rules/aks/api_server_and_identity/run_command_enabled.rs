@@ -1,7 +1,8 @@
 use akslint_model::azure::{Lookup, ManagedCluster};
 
-use super::{Needs, report_unset};
+use super::{Needs, report_unset_with_fix};
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
 
 /// The first API version with `apiServerAccessProfile.disableRunCommand`.
@@ -10,6 +11,8 @@ const NEEDS: Needs = Needs {
     since: "2021-08-01",
 };
 
+const FIX: &str = "set `apiServerAccessProfile.disableRunCommand: true`";
+const PATH: [&str; 3] = ["properties", "apiServerAccessProfile", "disableRunCommand"];
 const HELP: &str = "set `apiServerAccessProfile.disableRunCommand: true`";
 
 declare_rule! {
@@ -41,6 +44,11 @@ declare_rule! {
     /// "apiServerAccessProfile": { "enablePrivateCluster": true, "disableRunCommand": true }
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets `apiServerAccessProfile.disableRunCommand: true` (replacing a literal `false`, or
+    /// adding the property and the objects on the way). Run command stops working, so scripts and
+    /// pipelines that use `az aks command invoke` (often the only way into a private cluster) break.
+    ///
     /// ## Options
     /// None.
     ///
@@ -55,6 +63,7 @@ declare_rule! {
         severity: Warning,
         default_enabled: true,
         scope: Scope::ManagedClusters,
+        fix: Unsafe,
         references: ["Azure Policy" => "89f2d532-c53c-4f8f-9afa-4927b1114a0d"],
     }
 }
@@ -64,6 +73,7 @@ impl Rule for RunCommandEnabled {
         let disabled = cluster.property("apiServerAccessProfile.disableRunCommand");
         match &disabled {
             Lookup::Known(_) if disabled.is_false() => {
+                let fix = cx.cluster_fix(FIX, cluster, &PATH, &disabled, NewValue::Bool(true));
                 cx.report_value(
                     &disabled,
                     format!(
@@ -71,19 +81,24 @@ impl Rule for RunCommandEnabled {
                         cluster.describe()
                     ),
                 )
+                .with_fix(fix)
                 .help(HELP);
             }
-            Lookup::Absent { .. } => report_unset(
-                cx,
-                cluster,
-                &disabled,
-                &NEEDS,
-                format!(
-                    "{} keeps run command enabled (no `apiServerAccessProfile.disableRunCommand`; AKS enables it by default)",
-                    cluster.describe()
-                ),
-                HELP,
-            ),
+            Lookup::Absent { .. } => {
+                let fix = cx.cluster_fix(FIX, cluster, &PATH, &disabled, NewValue::Bool(true));
+                report_unset_with_fix(
+                    cx,
+                    cluster,
+                    &disabled,
+                    &NEEDS,
+                    format!(
+                        "{} keeps run command enabled (no `apiServerAccessProfile.disableRunCommand`; AKS enables it by default)",
+                        cluster.describe()
+                    ),
+                    HELP,
+                    fix,
+                );
+            }
             _ => {}
         }
     }

@@ -1,6 +1,7 @@
 use akslint_model::azure::ManagedCluster;
 
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
 
 declare_rule! {
@@ -33,6 +34,11 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets the add-on's `enabled: false`. Ingresses that use the
+    /// `addon-http-application-routing` class and the DNS names of its zone stop working; move them to
+    /// the application routing add-on first.
+    ///
     /// ## Options
     /// None.
     ///
@@ -47,6 +53,7 @@ declare_rule! {
         severity: Error,
         default_enabled: true,
         scope: Scope::ManagedClusters,
+        fix: Unsafe,
         references: ["PSRule" => "Azure.AKS.HttpAppRouting"],
     }
 }
@@ -55,6 +62,18 @@ impl Rule for HttpApplicationRouting {
     fn check_cluster(&self, cluster: &ManagedCluster<'_, '_>, cx: &mut Context<'_>) {
         let enabled = cluster.addon("httpApplicationRouting").get("enabled");
         if enabled.is_true() {
+            let fix = cx.cluster_fix(
+                "set `httpApplicationRouting.enabled: false`",
+                cluster,
+                &[
+                    "properties",
+                    "addonProfiles",
+                    "httpApplicationRouting",
+                    "enabled",
+                ],
+                &enabled,
+                NewValue::Bool(false),
+            );
             cx.report_value(
                 &enabled,
                 format!(
@@ -62,6 +81,7 @@ impl Rule for HttpApplicationRouting {
                     cluster.describe()
                 ),
             )
+            .with_fix(fix)
             .help("remove the `httpApplicationRouting` add-on (or set `enabled: false`) and use the application routing add-on, `ingressProfile.webAppRouting.enabled: true`");
         }
     }

@@ -1,6 +1,7 @@
 use akslint_model::azure::ManagedCluster;
 
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
 
 declare_rule! {
@@ -34,6 +35,11 @@ declare_rule! {
     /// ```
     /// or no `kubeDashboard` entry at all.
     ///
+    /// ## Fix
+    /// Safe: sets the add-on's `enabled: false`. The dashboard add-on is not deployed on any supported
+    /// Kubernetes version (it was removed with 1.19), so turning it off changes nothing that works; it
+    /// only removes a setting that would re-enable it on an old cluster.
+    ///
     /// ## Options
     /// None.
     ///
@@ -47,6 +53,7 @@ declare_rule! {
         severity: Error,
         default_enabled: true,
         scope: Scope::ManagedClusters,
+        fix: Safe,
         references: ["checkov" => "CKV_AZURE_8"],
     }
 }
@@ -55,6 +62,13 @@ impl Rule for KubeDashboardEnabled {
     fn check_cluster(&self, cluster: &ManagedCluster<'_, '_>, cx: &mut Context<'_>) {
         let enabled = cluster.addon("kubeDashboard").get("enabled");
         if enabled.is_true() {
+            let fix = cx.cluster_fix(
+                "set `kubeDashboard.enabled: false`",
+                cluster,
+                &["properties", "addonProfiles", "kubeDashboard", "enabled"],
+                &enabled,
+                NewValue::Bool(false),
+            );
             cx.report_value(
                 &enabled,
                 format!(
@@ -62,6 +76,7 @@ impl Rule for KubeDashboardEnabled {
                     cluster.describe()
                 ),
             )
+            .with_fix(fix)
             .help("remove the `kubeDashboard` add-on or set `enabled: false`; use the Azure portal's Kubernetes resource view instead");
         }
     }

@@ -1,6 +1,7 @@
 use akslint_model::azure::AgentPool;
 
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
 
 declare_rule! {
@@ -34,6 +35,12 @@ declare_rule! {
     /// ]
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets `enableNodePublicIP: false` on each pool where it is written (the
+    /// `agentPoolProfiles` item or the `agentPools` resource). Whatever reached the nodes through their
+    /// public addresses stops working, and the setting cannot change on an existing pool, so the pool is
+    /// recreated. A value from a parameter, a variable or a `copy` loop gets no fix.
+    ///
     /// ## Options
     /// None.
     ///
@@ -47,6 +54,7 @@ declare_rule! {
         severity: Error,
         default_enabled: true,
         scope: Scope::NodePools,
+        fix: Unsafe,
         references: ["checkov" => "CKV_AZURE_143 (Terraform)"],
     }
 }
@@ -55,6 +63,13 @@ impl Rule for NodePublicIp {
     fn check_node_pool(&self, pool: &AgentPool<'_, '_>, cx: &mut Context<'_>) {
         let public_ip = pool.property("enableNodePublicIP");
         if public_ip.is_true() {
+            let fix = cx.pool_fix(
+                "set `enableNodePublicIP: false`",
+                pool,
+                &["enableNodePublicIP"],
+                &public_ip,
+                NewValue::Bool(false),
+            );
             cx.report_value(
                 &public_ip,
                 format!(
@@ -62,6 +77,7 @@ impl Rule for NodePublicIp {
                     pool.describe()
                 ),
             )
+            .with_fix(fix)
             .help("remove `enableNodePublicIP` or set it to `false`; reach nodes through the private network and publish workloads through a load balancer or ingress");
         }
     }

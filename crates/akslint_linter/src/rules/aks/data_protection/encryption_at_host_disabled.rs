@@ -1,6 +1,7 @@
 use akslint_model::azure::AgentPool;
 
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::rules::aks::monitoring_and_policy::switched_off;
 use crate::{Context, Rule, Scope, declare_rule};
 
@@ -39,6 +40,13 @@ declare_rule! {
     /// ]
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets `enableEncryptionAtHost: true` on each pool where it is written (the
+    /// `agentPoolProfiles` item or the `agentPools` resource). The deployment fails unless the
+    /// subscription has the `Microsoft.Compute/EncryptionAtHost` feature registered and the VM size
+    /// supports it, and the pool is recreated. A value from a parameter, a variable or a `copy` loop gets
+    /// no fix.
+    ///
     /// ## Options
     /// None.
     ///
@@ -53,6 +61,7 @@ declare_rule! {
         severity: Warning,
         default_enabled: true,
         scope: Scope::NodePools,
+        fix: Unsafe,
         references: [
             "Azure Policy" => "41425d9f-d1a5-499a-9932-f8ed8453932c",
             "checkov" => "CKV_AZURE_227 (first pool only)",
@@ -64,6 +73,13 @@ impl Rule for EncryptionAtHostDisabled {
     fn check_node_pool(&self, pool: &AgentPool<'_, '_>, cx: &mut Context<'_>) {
         let enabled = pool.property(ENABLED);
         if let Some(state) = switched_off(&enabled, ENABLED) {
+            let fix = cx.pool_fix(
+                "set `enableEncryptionAtHost: true`",
+                pool,
+                &["enableEncryptionAtHost"],
+                &enabled,
+                NewValue::Bool(true),
+            );
             cx.report_value(
                 &enabled,
                 format!(
@@ -71,6 +87,7 @@ impl Rule for EncryptionAtHostDisabled {
                     pool.describe()
                 ),
             )
+            .with_fix(fix)
             .help("set `\"enableEncryptionAtHost\": true` on the node pool (with a VM size that supports it and the `Microsoft.Compute/EncryptionAtHost` feature registered)");
         }
     }

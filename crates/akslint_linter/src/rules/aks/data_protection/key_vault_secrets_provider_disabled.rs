@@ -1,6 +1,7 @@
 use akslint_model::azure::ManagedCluster;
 
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::rules::aks::monitoring_and_policy::switched_off;
 use crate::{Context, Rule, Scope, declare_rule};
 
@@ -44,6 +45,11 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets `addonProfiles.azureKeyvaultSecretsProvider.enabled: true`. It installs the Secrets
+    /// Store CSI driver on every node (extra pods and resources); it does not move any secret to Key
+    /// Vault, which stays the author's work. AKS502 then asks for rotation.
+    ///
     /// ## Options
     /// None.
     ///
@@ -57,6 +63,7 @@ declare_rule! {
         severity: Warning,
         default_enabled: true,
         scope: Scope::ManagedClusters,
+        fix: Unsafe,
         references: ["PSRule" => "Azure.AKS.SecretStore"],
     }
 }
@@ -65,6 +72,18 @@ impl Rule for KeyVaultSecretsProviderDisabled {
     fn check_cluster(&self, cluster: &ManagedCluster<'_, '_>, cx: &mut Context<'_>) {
         let enabled = cluster.addon("azureKeyvaultSecretsProvider").get("enabled");
         if let Some(state) = switched_off(&enabled, ENABLED) {
+            let fix = cx.cluster_fix(
+                "set `azureKeyvaultSecretsProvider.enabled: true`",
+                cluster,
+                &[
+                    "properties",
+                    "addonProfiles",
+                    "azureKeyvaultSecretsProvider",
+                    "enabled",
+                ],
+                &enabled,
+                NewValue::Bool(true),
+            );
             cx.report_value(
                 &enabled,
                 format!(
@@ -72,6 +91,7 @@ impl Rule for KeyVaultSecretsProviderDisabled {
                     cluster.describe()
                 ),
             )
+            .with_fix(fix)
             .help("set `\"addonProfiles\": { \"azureKeyvaultSecretsProvider\": { \"enabled\": true, \"config\": { \"enableSecretRotation\": \"true\" } } }` and mount secrets from Key Vault with a `SecretProviderClass`");
         }
     }

@@ -1,6 +1,7 @@
 use akslint_model::azure::{Lookup, ManagedCluster};
 
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::rules::aks::monitoring_and_policy::switched_off;
 use crate::{Context, Rule, Scope, declare_rule};
 
@@ -44,6 +45,11 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets the add-on's `config.enableSecretRotation` to the string `"true"` (add-on settings
+    /// are strings). Mounted secrets then change while pods run, which applications that read them only
+    /// at start-up do not expect.
+    ///
     /// ## Options
     /// None.
     ///
@@ -57,6 +63,7 @@ declare_rule! {
         severity: Warning,
         default_enabled: true,
         scope: Scope::ManagedClusters,
+        fix: Unsafe,
         references: [
             "PSRule" => "Azure.AKS.SecretStoreRotation",
             "checkov" => "CKV_AZURE_172",
@@ -80,6 +87,19 @@ impl Rule for SecretRotationDisabled {
             }
             _ => state,
         };
+        let fix = cx.cluster_fix(
+            "set `enableSecretRotation: \"true\"`",
+            cluster,
+            &[
+                "properties",
+                "addonProfiles",
+                "azureKeyvaultSecretsProvider",
+                "config",
+                "enableSecretRotation",
+            ],
+            &rotation,
+            NewValue::Str("true"),
+        );
         cx.report_value(
             &rotation,
             format!(
@@ -87,6 +107,7 @@ impl Rule for SecretRotationDisabled {
                 cluster.describe()
             ),
         )
+        .with_fix(fix)
         .help("set `\"config\": { \"enableSecretRotation\": \"true\" }` on the `azureKeyvaultSecretsProvider` add-on (optionally with `rotationPollInterval`)");
     }
 }

@@ -2,6 +2,7 @@ use akslint_model::azure::ManagedCluster;
 
 use super::switched_off;
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
 
 const ENABLED: &str = "addonProfiles.azurepolicy.enabled";
@@ -39,6 +40,11 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets `addonProfiles.azurepolicy.enabled: true` (the add-on needs no configuration).
+    /// Policies assigned to the cluster are then enforced at admission, and a `deny` assignment can
+    /// reject workloads that deploy today.
+    ///
     /// ## Options
     /// None.
     ///
@@ -54,6 +60,7 @@ declare_rule! {
         severity: Warning,
         default_enabled: true,
         scope: Scope::ManagedClusters,
+        fix: Unsafe,
         references: [
             "PSRule" => "Azure.AKS.AzurePolicyAddOn",
             "trivy" => "AVD-AZU-0066",
@@ -66,6 +73,13 @@ impl Rule for AzurePolicyAddonDisabled {
     fn check_cluster(&self, cluster: &ManagedCluster<'_, '_>, cx: &mut Context<'_>) {
         let enabled = cluster.addon("azurepolicy").get("enabled");
         if let Some(state) = switched_off(&enabled, ENABLED) {
+            let fix = cx.cluster_fix(
+                "set `azurepolicy.enabled: true`",
+                cluster,
+                &["properties", "addonProfiles", "azurepolicy", "enabled"],
+                &enabled,
+                NewValue::Bool(true),
+            );
             cx.report_value(
                 &enabled,
                 format!(
@@ -73,6 +87,7 @@ impl Rule for AzurePolicyAddonDisabled {
                     cluster.describe()
                 ),
             )
+            .with_fix(fix)
             .help("set `\"addonProfiles\": { \"azurepolicy\": { \"enabled\": true } }` so that the policies assigned to the cluster are enforced at admission");
         }
     }

@@ -50,6 +50,11 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// ## Fix
+    /// None. Defender needs `securityProfile.defender.logAnalyticsWorkspaceResourceId`, a Log Analytics
+    /// workspace that only the author can choose, and enabling it has a cost; a fix cannot produce a
+    /// working configuration.
+    ///
     /// ## Options
     /// None.
     ///

@@ -1,6 +1,7 @@
 use akslint_model::azure::{Lookup, ManagedCluster};
 
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
 
 /// The first API version with `autoUpgradeProfile`.
@@ -45,6 +46,12 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets `autoUpgradeProfile.upgradeChannel` to `stable` (adding it, or replacing a literal
+    /// `none`). The cluster then upgrades its Kubernetes minor version on its own, which can break
+    /// workloads that use removed APIs; add a planned maintenance window. No fix when the apiVersion
+    /// predates the property.
+    ///
     /// ## Options
     /// None.
     ///
@@ -59,6 +66,7 @@ declare_rule! {
         severity: Warning,
         default_enabled: true,
         scope: Scope::ManagedClusters,
+        fix: Unsafe,
         references: [
             "PSRule" => "Azure.AKS.AutoUpgrade",
             "checkov" => "CKV_AZURE_171",
@@ -72,6 +80,15 @@ const HELP: &str = "set `autoUpgradeProfile.upgradeChannel` to `stable` (`patch`
 impl Rule for AutoUpgradeDisabled {
     fn check_cluster(&self, cluster: &ManagedCluster<'_, '_>, cx: &mut Context<'_>) {
         let channel = cluster.property("autoUpgradeProfile.upgradeChannel");
+        let fix = |cx: &Context<'_>| {
+            cx.cluster_fix(
+                "set `autoUpgradeProfile.upgradeChannel: stable`",
+                cluster,
+                &["properties", "autoUpgradeProfile", "upgradeChannel"],
+                &channel,
+                NewValue::Str("stable"),
+            )
+        };
         match &channel {
             Lookup::Absent { .. } => {
                 if cluster.get("sku.name").is_str_ignore_case("Automatic") {
@@ -92,6 +109,7 @@ impl Rule for AutoUpgradeDisabled {
                     ));
                     return;
                 }
+                let fix = fix(cx);
                 cx.report_value(
                     &channel,
                     format!(
@@ -99,6 +117,7 @@ impl Rule for AutoUpgradeDisabled {
                         cluster.describe()
                     ),
                 )
+                .with_fix(fix)
                 .help(HELP);
             }
             Lookup::Known(value) => {
@@ -106,6 +125,7 @@ impl Rule for AutoUpgradeDisabled {
                 if !(text.eq_ignore_ascii_case("none") || text.trim().is_empty()) {
                     return;
                 }
+                let fix = fix(cx);
                 cx.report_value(
                     &channel,
                     format!(
@@ -113,6 +133,7 @@ impl Rule for AutoUpgradeDisabled {
                         cluster.describe()
                     ),
                 )
+                .with_fix(fix)
                 .help(HELP);
             }
             Lookup::Unknown(_) => {}

@@ -1,6 +1,7 @@
 use akslint_model::azure::{Lookup, ManagedCluster};
 
 use crate::context::WithHelp;
+use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
 
 /// The first stable API version with `autoUpgradeProfile.nodeOSUpgradeChannel`, and the first
@@ -48,6 +49,12 @@ declare_rule! {
     /// ```
     /// with a planned maintenance window (`aksManagedNodeOSUpgradeSchedule`).
     ///
+    /// ## Fix
+    /// Unsafe: replaces a literal `nodeOSUpgradeChannel` of `None` or `Unmanaged` with `NodeImage`. Nodes
+    /// are then reimaged with new images on AKS's schedule (restarting their pods); add a planned
+    /// maintenance window. No fix when the apiVersion predates the channel (that finding is about the
+    /// apiVersion).
+    ///
     /// ## Options
     /// None.
     ///
@@ -62,6 +69,7 @@ declare_rule! {
         severity: Warning,
         default_enabled: true,
         scope: Scope::ManagedClusters,
+        fix: Unsafe,
         references: [
             "PSRule" => "Azure.AKS.NodeAutoUpgrade",
             "Azure Policy" => "04408ca5-aa10-42ce-8536-98955cdddd4c",
@@ -123,6 +131,18 @@ impl Rule for NodeOsUpgradeDisabled {
                 } else {
                     "the nodes get no OS security updates"
                 };
+                // Only where the API version has the channel (else the finding is the version).
+                let fix = if predates.is_none() {
+                    cx.cluster_fix(
+                        "set `autoUpgradeProfile.nodeOSUpgradeChannel: NodeImage`",
+                        cluster,
+                        &["properties", "autoUpgradeProfile", "nodeOSUpgradeChannel"],
+                        &channel,
+                        NewValue::Str("NodeImage"),
+                    )
+                } else {
+                    None
+                };
                 cx.report_value(
                     &channel,
                     format!(
@@ -130,6 +150,7 @@ impl Rule for NodeOsUpgradeDisabled {
                         cluster.describe()
                     ),
                 )
+                .with_fix(fix)
                 .help(HELP);
             }
             Lookup::Unknown(_) => {}

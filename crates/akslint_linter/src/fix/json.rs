@@ -1,0 +1,398 @@
+//! The JSON edit engine for ARM templates: replaces a literal value, or inserts a missing
+//! property path into an object literal, and leaves everything else as written (comments,
+//! key order, CRLF line endings, tabs or spaces).
+//!
+//! A multi-line object gets its new entry on a line of its own at the indentation of its
+//! entries, and new intermediate objects are written multi-line with the same step; a compact
+//! object (`{"a":1}` or `{ "a": 1 }`) gets the entry inline with the same spacing. The comma
+//! goes right after the previous value, before any `//` comment that ends its line; a trailing
+//! comma style is kept. Keys are matched without case, as ARM does.
+//!
+//! The editor never edits inside an ARM expression: when the value, or an object on the path
+//! to it, is a `"[...]"` string (a parameter, a variable, `union()`, `if()`), the operation
+//! returns `None` and the rule reports without a fix.
+
+use akslint_diagnostics::Edit;
+use akslint_syntax::NodeRef;
+use akslint_text::SourceFile;
+
+use super::editor::NewValue;
+use super::layout::line_ending;
+
+/// The indentation used when the file gives no multi-line object to learn it from.
+const DEFAULT_STEP: &str = "  ";
+
+/// Collects the edits of one fix over one JSON file.
+#[derive(Debug)]
+pub struct JsonEditor<'a> {
+    file: &'a SourceFile,
+    edits: Vec<Edit>,
+}
+
+impl<'a> JsonEditor<'a> {
+    /// An editor of `file`, whose tree the nodes passed in belong to.
+    #[must_use]
+    pub const fn new(file: &'a SourceFile) -> Self {
+        Self {
+            file,
+            edits: Vec::new(),
+        }
+    }
+
+    /// The edits made so far.
+    #[must_use]
+    pub fn into_edits(self) -> Vec<Edit> {
+        self.edits
+    }
+
+    /// Replaces the literal `node` (a boolean, number, `null` or a string that is not an
+    /// expression) with `value`.
+    pub fn replace(&mut self, node: NodeRef<'_>, value: NewValue<'_>) -> Option<()> {
+        if !is_literal(node) || node.span().is_empty() {
+            return None;
+        }
+        let written = render(value);
+        if self.file.slice(node.span()) != written {
+            self.edits.push(Edit::replace(node.span(), written));
+        }
+        Some(())
+    }
+
+    /// Sets `path` (keys below the object `object`, matched without case) to `value`: replaces
+    /// the literal when the property is there (or `null`), else inserts the missing keys,
+    /// creating the objects on the way.
+    pub fn set(&mut self, object: NodeRef<'_>, path: &[&str], value: NewValue<'_>) -> Option<()> {
+        let mut node = object;
+        for (depth, key) in path.iter().enumerate() {
+            if !node.is_mapping() {
+                return None;
+            }
+            let Some(next) = member(node, key) else {
+                return self.insert(node, &path[depth..], value);
+            };
+            if depth + 1 == path.len() || next.is_null() {
+                if depth + 1 == path.len() {
+                    return self.replace(next, value);
+                }
+                let layout = Layout::of(self.file, node);
+                let text = layout.nested(&path[depth + 1..], value);
+                self.edits.push(Edit::replace(next.span(), text));
+                return Some(());
+            }
+            node = next;
+        }
+        None
+    }
+
+    /// Inserts `keys` (the first missing from `object`) ending in `value`.
+    fn insert(&mut self, object: NodeRef<'_>, keys: &[&str], value: NewValue<'_>) -> Option<()> {
+        let text = self.file.text();
+        let layout = Layout::of(self.file, object);
+        let entry = layout.entry(keys, value);
+        let span = object.span();
+        if text.as_bytes().get(span.start as usize) != Some(&b'{') {
+            return None;
+        }
+        let Some(last) = object
+            .entries()
+            .map(|(_, v)| v)
+            .max_by_key(|v| v.span().end)
+        else {
+            // An empty object: only whitespace may stand between its braces.
+            let open = span.start as usize + 1;
+            let close = (span.end as usize).checked_sub(1)?;
+            if text.as_bytes().get(close) != Some(&b'}')
+                || !text.get(open..close)?.trim().is_empty()
+            {
+                return None;
+            }
+            let content = if layout.multiline {
+                let inner = format!("{}{}", layout.outer, layout.step);
+                format!("{eol}{inner}{entry}{eol}{}", layout.outer, eol = layout.eol)
+            } else {
+                entry
+            };
+            let range = akslint_text::Span::from_range(open..close);
+            self.edits.push(Edit::replace(range, content));
+            return Some(());
+        };
+        let after = last.span().end as usize;
+        let rest = &text[after..];
+        let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        let trailing_comma = rest[spaces..].starts_with(',');
+        let anchor = if trailing_comma {
+            after + spaces + 1
+        } else {
+            after
+        };
+        if layout.multiline {
+            let line_end = text[anchor..]
+                .find(['\n', '\r'])
+                .map_or(text.len(), |at| anchor + at);
+            let tail = text[anchor..line_end].trim();
+            let indent = &layout.inner;
+            let comma = if trailing_comma { "," } else { "" };
+            if tail.is_empty() || tail.starts_with("//") {
+                if !trailing_comma {
+                    self.edits.push(Edit::insert(to_u32(after)?, ","));
+                }
+                self.edits.push(Edit::insert(
+                    to_u32(line_end)?,
+                    format!("{}{indent}{entry}{comma}", layout.eol),
+                ));
+            } else {
+                let lead = if trailing_comma { "" } else { "," };
+                self.edits.push(Edit::insert(
+                    to_u32(anchor)?,
+                    format!("{lead}{}{indent}{entry}{comma}", layout.eol),
+                ));
+            }
+        } else if trailing_comma {
+            self.edits.push(Edit::insert(
+                to_u32(anchor)?,
+                format!("{}{entry},", layout.after_comma),
+            ));
+        } else {
+            self.edits.push(Edit::insert(
+                to_u32(after)?,
+                format!(",{}{entry}", layout.after_comma),
+            ));
+        }
+        Some(())
+    }
+}
+
+fn to_u32(offset: usize) -> Option<u32> {
+    u32::try_from(offset).ok()
+}
+
+/// The member `key` of the object `object`, compared without case as ARM does.
+#[must_use]
+pub fn member<'a>(object: NodeRef<'a>, key: &str) -> Option<NodeRef<'a>> {
+    object
+        .entries()
+        .find(|(k, _)| k.as_str().is_some_and(|k| k.eq_ignore_ascii_case(key)))
+        .map(|(_, value)| value)
+}
+
+/// Whether `node` is a literal: not an object or array, and not an ARM expression string
+/// (`"[...]"`; `"[[...]"` is an escaped literal).
+#[must_use]
+pub fn is_literal(node: NodeRef<'_>) -> bool {
+    if node.is_mapping() || node.is_sequence() {
+        return false;
+    }
+    match node.as_str() {
+        Some(text) => !is_expression(text),
+        None => node.scalar().is_some(),
+    }
+}
+
+/// Whether a JSON string is an ARM template expression.
+#[must_use]
+pub fn is_expression(text: &str) -> bool {
+    text.starts_with('[') && !text.starts_with("[[") && text.ends_with(']')
+}
+
+/// How an object is written, to write new entries the same way.
+#[derive(Debug)]
+struct Layout {
+    /// Entries on lines of their own.
+    multiline: bool,
+    /// Indentation of the line holding the object's `{`.
+    outer: String,
+    /// Indentation of the object's entries (multi-line).
+    inner: String,
+    /// One indentation step.
+    step: String,
+    /// Between a key and its value: `": "` or `":"`.
+    colon: String,
+    /// After the comma between inline entries: `" "` or `""`.
+    after_comma: String,
+    /// Inside the braces of an inline object: `" "` or `""`.
+    pad: String,
+    /// The file's line ending.
+    eol: &'static str,
+}
+
+impl Layout {
+    fn of(file: &SourceFile, object: NodeRef<'_>) -> Self {
+        let text = file.text();
+        let span = object.span();
+        let start = span.start as usize;
+        let outer = line_indent(text, start).to_owned();
+        let eol = line_ending(file, span.start);
+        let entries: Vec<(NodeRef<'_>, NodeRef<'_>)> = object.entries().collect();
+        let mut layout = Self {
+            multiline: false,
+            outer: outer.clone(),
+            inner: String::new(),
+            step: DEFAULT_STEP.to_owned(),
+            colon: ": ".to_owned(),
+            after_comma: " ".to_owned(),
+            pad: String::new(),
+            eol,
+        };
+        if let Some(step) = file_step(text, object) {
+            layout.step = step;
+        }
+        match entries.first() {
+            Some((key, value)) => {
+                let key_start = key.span().start as usize;
+                let between = text.get(start..key_start).unwrap_or("");
+                layout.multiline = between.contains('\n');
+                if layout.multiline {
+                    layout.inner = line_indent(text, key_start).to_owned();
+                    if let Some(step) = layout.inner.strip_prefix(outer.as_str())
+                        && !step.is_empty()
+                    {
+                        layout.step = step.to_owned();
+                    }
+                } else if between.len() > 1 && between[1..].starts_with([' ', '\t']) {
+                    " ".clone_into(&mut layout.pad);
+                }
+                let colon = text
+                    .get(key.span().end as usize..value.span().start as usize)
+                    .unwrap_or(": ");
+                if colon.trim() == ":" {
+                    layout.colon = if colon.ends_with([' ', '\t']) {
+                        ": "
+                    } else {
+                        ":"
+                    }
+                    .to_owned();
+                }
+                // A compact object without a second entry: spaced like its colon.
+                if layout.colon == ":" {
+                    String::new().clone_into(&mut layout.after_comma);
+                }
+                if let Some((next_key, _)) = entries.get(1) {
+                    let gap = text
+                        .get(value.span().end as usize..next_key.span().start as usize)
+                        .unwrap_or(", ");
+                    if gap.trim() == "," && !gap.contains('\n') {
+                        layout.after_comma =
+                            if gap.ends_with([' ', '\t']) { " " } else { "" }.to_owned();
+                    }
+                }
+            }
+            None => {
+                // An empty object is opened multi-line when its parent is multi-line.
+                layout.multiline = object.parent().is_some_and(|parent| {
+                    let parent_start = parent.span().start as usize;
+                    text.get(parent_start..start)
+                        .is_some_and(|t| t.contains('\n'))
+                });
+            }
+        }
+        layout
+    }
+
+    /// `"k1": {"k2": value}` for the missing `keys`, written as this object writes entries;
+    /// the first key sits at `inner`.
+    fn entry(&self, keys: &[&str], value: NewValue<'_>) -> String {
+        let Some((first, rest)) = keys.split_first() else {
+            return render(value);
+        };
+        let inner = if self.inner.is_empty() {
+            format!("{}{}", self.outer, self.step)
+        } else {
+            self.inner.clone()
+        };
+        let mut out = render(NewValue::Str(first));
+        out.push_str(&self.colon);
+        out.push_str(&self.nested_at(rest, value, &inner));
+        out
+    }
+
+    /// The value of an entry whose key is at `indent`: `value`, or objects holding `keys`.
+    fn nested_at(&self, keys: &[&str], value: NewValue<'_>, indent: &str) -> String {
+        let Some((first, rest)) = keys.split_first() else {
+            return render(value);
+        };
+        let key = render(NewValue::Str(first));
+        if self.multiline {
+            let deeper = format!("{indent}{}", self.step);
+            format!(
+                "{{{eol}{deeper}{key}{colon}{inner}{eol}{indent}}}",
+                eol = self.eol,
+                colon = self.colon,
+                inner = self.nested_at(rest, value, &deeper),
+            )
+        } else {
+            format!(
+                "{{{pad}{key}{colon}{inner}{pad}}}",
+                pad = self.pad,
+                colon = self.colon,
+                inner = self.nested_at(rest, value, indent),
+            )
+        }
+    }
+
+    /// The value replacing a `null` member of this object: objects holding `keys`.
+    fn nested(&self, keys: &[&str], value: NewValue<'_>) -> String {
+        let inner = if self.inner.is_empty() {
+            format!("{}{}", self.outer, self.step)
+        } else {
+            self.inner.clone()
+        };
+        self.nested_at(keys, value, &inner)
+    }
+}
+
+/// The leading whitespace of the line holding `offset`.
+fn line_indent(text: &str, offset: usize) -> &str {
+    let line_start = text[..offset.min(text.len())]
+        .rfind(['\n', '\r'])
+        .map_or(0, |at| at + 1);
+    let line = &text[line_start..];
+    &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
+}
+
+/// The indentation step of the nearest multi-line object around `node`.
+fn file_step(text: &str, node: NodeRef<'_>) -> Option<String> {
+    std::iter::successors(Some(node), |n| n.parent())
+        .take(64)
+        .filter(|n| n.is_mapping())
+        .find_map(|object| {
+            let start = object.span().start as usize;
+            let (key, _) = object.entries().next()?;
+            let key_start = key.span().start as usize;
+            if !text.get(start..key_start)?.contains('\n') {
+                return None;
+            }
+            let outer = line_indent(text, start);
+            let step = line_indent(text, key_start).strip_prefix(outer)?;
+            (!step.is_empty()).then(|| step.to_owned())
+        })
+}
+
+/// A value as JSON.
+fn render(value: NewValue<'_>) -> String {
+    match value {
+        NewValue::Bool(true) => "true".to_owned(),
+        NewValue::Bool(false) => "false".to_owned(),
+        NewValue::Str(text) => {
+            let mut out = String::with_capacity(text.len() + 2);
+            out.push('"');
+            for c in text.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    c if u32::from(c) < 0x20 => {
+                        out.push_str(&format!("\\u{:04x}", u32::from(c)));
+                    }
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

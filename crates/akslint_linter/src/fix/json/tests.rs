@@ -1,0 +1,119 @@
+//! The JSON edit engine on small templates: each test states the text before and after.
+
+use akslint_diagnostics::apply_edits;
+use akslint_syntax::{Limits, json};
+use akslint_text::SourceFile;
+
+use super::{JsonEditor, NewValue};
+
+/// Sets `path` below the root object of `text`; the edited text (which must parse), or `None`
+/// when the editor gave up.
+fn set(text: &str, path: &[&str], value: NewValue<'_>) -> Option<String> {
+    let file = SourceFile::new("t.json", text.to_owned());
+    let parsed = json::parse(file.text(), &Limits::default());
+    let root = parsed.root(&parsed.documents[0]).expect("a root");
+    let mut editor = JsonEditor::new(&file);
+    editor.set(root, path, value)?;
+    let fixed = apply_edits(file.text(), &editor.into_edits());
+    let reparsed = json::parse(&fixed, &Limits::default());
+    assert!(reparsed.errors.is_empty(), "{fixed}\n{:?}", reparsed.errors);
+    Some(fixed)
+}
+
+const PATH: [&str; 3] = ["properties", "securityProfile", "enabled"];
+
+#[test]
+fn a_literal_is_replaced_in_place_and_keys_match_without_case() {
+    assert_eq!(
+        set(
+            "{\"Properties\": {\"ENABLED\": false}}",
+            &["properties", "enabled"],
+            NewValue::Bool(true)
+        )
+        .as_deref(),
+        Some("{\"Properties\": {\"ENABLED\": true}}")
+    );
+    assert_eq!(
+        set("{\"a\": \"none\"}", &["a"], NewValue::Str("stable")).as_deref(),
+        Some("{\"a\": \"stable\"}")
+    );
+}
+
+#[test]
+fn an_expression_is_never_edited() {
+    assert_eq!(
+        set(
+            "{\"a\": \"[parameters('x')]\"}",
+            &["a"],
+            NewValue::Bool(true)
+        ),
+        None
+    );
+    assert_eq!(
+        set(
+            "{\"properties\": \"[union(variables('p'), json('{}'))]\"}",
+            &PATH,
+            NewValue::Bool(true)
+        ),
+        None
+    );
+    // An escaped `[[` is a literal string.
+    assert_eq!(
+        set("{\"a\": \"[[x]\"}", &["a"], NewValue::Str("y")).as_deref(),
+        Some("{\"a\": \"y\"}")
+    );
+}
+
+#[test]
+fn missing_objects_are_created_multi_line_with_the_files_indentation() {
+    let before = "{\n    \"name\": \"aks\",\n    \"properties\": {\n        \"dnsPrefix\": \"aks\" // the prefix\n    }\n}\n";
+    let after = "{\n    \"name\": \"aks\",\n    \"properties\": {\n        \"dnsPrefix\": \"aks\", // the prefix\n        \"securityProfile\": {\n            \"enabled\": true\n        }\n    }\n}\n";
+    assert_eq!(
+        set(before, &PATH, NewValue::Bool(true)).as_deref(),
+        Some(after)
+    );
+    let tabs = "{\r\n\t\"properties\": {\r\n\t\t\"a\": 1,\r\n\t}\r\n}";
+    let tabs_after = "{\r\n\t\"properties\": {\r\n\t\t\"a\": 1,\r\n\t\t\"securityProfile\": {\r\n\t\t\t\"enabled\": true\r\n\t\t},\r\n\t}\r\n}";
+    assert_eq!(
+        set(tabs, &PATH, NewValue::Bool(true)).as_deref(),
+        Some(tabs_after)
+    );
+}
+
+#[test]
+fn compact_objects_get_inline_entries() {
+    assert_eq!(
+        set(
+            "{\"properties\":{\"a\":1,\"b\":2}}",
+            &PATH,
+            NewValue::Bool(true)
+        )
+        .as_deref(),
+        Some("{\"properties\":{\"a\":1,\"b\":2,\"securityProfile\":{\"enabled\":true}}}")
+    );
+    assert_eq!(
+        set(
+            "{ \"properties\": { \"a\": 1 } }",
+            &PATH,
+            NewValue::Bool(true)
+        )
+        .as_deref(),
+        Some("{ \"properties\": { \"a\": 1, \"securityProfile\": { \"enabled\": true } } }")
+    );
+}
+
+#[test]
+fn empty_and_null_objects_are_filled() {
+    assert_eq!(
+        set("{\n  \"properties\": {}\n}", &PATH, NewValue::Bool(true)).as_deref(),
+        Some(
+            "{\n  \"properties\": {\n    \"securityProfile\": {\n      \"enabled\": true\n    }\n  }\n}"
+        )
+    );
+    assert_eq!(
+        set("{\n  \"properties\": null\n}", &PATH, NewValue::Bool(true)).as_deref(),
+        Some(
+            "{\n  \"properties\": {\n    \"securityProfile\": {\n      \"enabled\": true\n    }\n  }\n}"
+        )
+    );
+}
