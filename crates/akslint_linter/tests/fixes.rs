@@ -89,7 +89,7 @@ fn every_fixable_rule_fixes_its_fix_fixtures() {
         };
         if fixtures.is_empty() {
             problems.push(format!(
-                "{code}: declares a fix but has no fixtures/{code}/fix.yaml"
+                "{code}: declares a fix but has no fixtures/{code}/fix.yaml or fix.json"
             ));
         }
         let unsafe_fixes = applicability == Applicability::Unsafe;

@@ -15,6 +15,15 @@
 //!     .help(HELP);
 //! ```
 //!
+//! ARM templates are edited with a [`JsonEditor`] instead ([`Context::json_fix`]); an ARM rule
+//! usually calls [`Context::cluster_fix`] or [`Context::pool_fix`] with the [`Lookup`] it
+//! evaluated, so that only a literal written in the resource is replaced and only a property
+//! missing from object literals is inserted. A value that comes from a parameter (even a
+//! literal default: the same parameter may feed other resources, and a parameter file or the
+//! deployment may override it), a variable or any expression gets no fix.
+//!
+//! [`Lookup`]: akslint_model::azure::Lookup
+//!
 //! Applying ([`fix_until_stable`]): each round lints, takes the fixes that do not conflict
 //! with each other, drops any that would leave a syntax error, and applies the rest; rounds
 //! repeat until nothing changes (at most [`MAX_PASSES`]), so fixes that touch the same place

@@ -117,3 +117,32 @@ fn empty_and_null_objects_are_filled() {
         )
     );
 }
+
+#[test]
+fn commas_go_before_comments_and_closing_braces_on_the_same_line_stay() {
+    assert_eq!(
+        set("{\n  \"a\": 1 /* one */ }", &["b"], NewValue::Bool(true)).as_deref(),
+        Some("{\n  \"a\": 1,\n  \"b\": true /* one */ }")
+    );
+    assert_eq!(
+        set(
+            "{\n  \"a\": 1, // one\n  \"c\": [\n    2\n  ]\n}",
+            &["b"],
+            NewValue::Str("x\"y")
+        )
+        .as_deref(),
+        Some("{\n  \"a\": 1, // one\n  \"c\": [\n    2\n  ],\n  \"b\": \"x\\\"y\"\n}")
+    );
+}
+
+#[test]
+fn a_scalar_where_an_object_belongs_is_left_alone() {
+    assert_eq!(
+        set("{\"properties\": 3}", &PATH, NewValue::Bool(true)),
+        None
+    );
+    assert_eq!(
+        set("{\"properties\": [1]}", &PATH, NewValue::Bool(true)),
+        None
+    );
+}
