@@ -78,11 +78,13 @@ def corpus_text(corpus: Path, min_bytes: int, max_lines: int | None) -> str:
         text = path.read_text(errors="replace")
         if "{{" in text:  # Helm templates are not manifests.
             continue
+        if max_lines is None and size + len(text) > min_bytes:
+            continue  # Too big to fit: a later, smaller file fills the stream closer to the size.
         parts.append(text.rstrip("\n") + "\n")
         size += len(parts[-1])
         if max_lines is not None and sum(p.count("\n") for p in parts) >= max_lines:
             break
-        if size >= min_bytes:
+        if size >= min_bytes * 0.98:
             break
     text = "---\n".join(parts)
     if max_lines is not None:

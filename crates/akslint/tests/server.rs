@@ -338,6 +338,21 @@ fn editor_session_over_stdio() {
         "{actions:?}"
     );
 
+    // A new akslint.toml next to the file is picked up when the client reports it.
+    let remaining = codes(&published);
+    assert!(!remaining.is_empty());
+    let config = dir.path().join("akslint.toml");
+    std::fs::write(&config, "[lint]\nselect = [\"K8S107\"]\n").expect("write config");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": format!("file://{}", config.display()), "type": 1}]}),
+    );
+    let published = client.diagnostics(&uri);
+    assert!(
+        codes(&published).is_empty(),
+        "{published} (before: {remaining:?})"
+    );
+
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
     let deadline = Instant::now() + TIMEOUT;

@@ -551,3 +551,48 @@ impl Server {
 fn lint(path: &Path, text: String, configurations: &Configurations) -> Vec<Diagnostic> {
     lint_text(path, text, configurations).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_for_older_versions_are_dropped() -> Result<(), Box<dyn Error + Send + Sync>> {
+        let (connection, client) = Connection::memory();
+        let mut server = Server {
+            connection,
+            encoding: Encoding::Utf16,
+            overrides: Overrides::default(),
+            configurations: Arc::new(Configurations::new(None, Overrides::default())?),
+            documents: HashMap::new(),
+            pending: HashMap::new(),
+            results: crossbeam_channel::unbounded(),
+            next_request: 0,
+        };
+        let uri: Uri = "file:///tmp/pod.yaml".parse()?;
+        let document = Document::new("/tmp/pod.yaml".into(), "kind: Pod\n".into(), 3);
+        server.documents.insert(
+            uri.clone(),
+            Entry {
+                document,
+                findings: None,
+            },
+        );
+        let result = |version| LintResult {
+            uri: uri.clone(),
+            version,
+            diagnostics: Ok(Vec::new()),
+        };
+        server.publish(result(2))?;
+        assert!(
+            client.receiver.try_recv().is_err(),
+            "a stale result was published"
+        );
+        server.publish(result(3))?;
+        let Ok(Message::Notification(published)) = client.receiver.try_recv() else {
+            panic!("the current result was not published");
+        };
+        assert_eq!(published.params["version"], 3);
+        Ok(())
+    }
+}
