@@ -226,6 +226,14 @@ fn editor_session_over_stdio() {
         json!({"start": {"line": 5, "character": 15}, "end": {"line": 5, "character": 19}})
     );
 
+    // Hover on the finding shows its rule page.
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 5, "character": 16}}),
+    );
+    let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(markdown.starts_with("# K8S107 host-network"), "{hover}");
+
     // A burst of edits: only the last version's findings may be published.
     client.notify(
         "textDocument/didChange",
@@ -281,9 +289,7 @@ fn editor_session_over_stdio() {
     );
     let ignored = apply_edits(&text, &edits_of(ignore, &uri));
     assert!(
-        ignored.contains("      # akslint: ignore[K8S101] <reason>\n        privileged: true")
-            || ignored
-                .contains("        # akslint: ignore[K8S101] <reason>\n        privileged: true"),
+        ignored.contains("        # akslint: ignore[K8S101] <reason>\n        privileged: true"),
         "{ignored}"
     );
     text = apply_edits(&text, &edits_of(fix, &uri));
@@ -421,4 +427,44 @@ finish(lines)
     assert!(status.success(), "nvim failed ({status}): {written}");
     assert!(!written.contains("TIMEOUT"), "{written}");
     assert!(written.lines().any(|l| l == "K8S107 5:15"), "{written}");
+}
+
+#[test]
+fn positions_follow_the_negotiated_encoding() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec: {nodeSelector: {zone: \"é😀\"}, hostNetwork: true, containers: []}\n";
+    let true_at = text
+        .lines()
+        .nth(4)
+        .and_then(|l| l.find("true"))
+        .unwrap_or(0);
+    for (offered, expected_encoding, expected_column) in [
+        (json!(["utf-8", "utf-16"]), "utf-8", true_at),
+        // é is one UTF-16 unit for two bytes, 😀 two units for four bytes.
+        (json!(["utf-16"]), "utf-16", true_at - 3),
+    ] {
+        let mut client = Client::start();
+        let init = client.request(
+            "initialize",
+            json!({"processId": null, "rootUri": null,
+                   "capabilities": {"general": {"positionEncodings": offered}}}),
+        );
+        assert_eq!(init["capabilities"]["positionEncoding"], expected_encoding);
+        client.notify("initialized", json!({}));
+        let uri = "untitled:Untitled-1";
+        client.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+        );
+        let published = client.diagnostics(uri);
+        let found = published["diagnostics"]
+            .as_array()
+            .and_then(|d| d.iter().find(|d| d["code"] == "K8S107"))
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            found["range"]["start"],
+            json!({"line": 4, "character": expected_column}),
+            "{published}"
+        );
+    }
 }
