@@ -13,7 +13,7 @@ mod convert;
 mod document;
 mod hover;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::error::Error;
 use std::path::Path;
 use std::sync::Arc;
@@ -79,6 +79,9 @@ struct Server {
     documents: HashMap<Uri, Entry>,
     /// Documents to lint, and when (the debounce deadline).
     pending: HashMap<Uri, Instant>,
+    /// Documents being linted on a worker: at most one worker per document, so that fast typing
+    /// in a large file never piles up threads linting versions nobody will see.
+    in_flight: HashSet<Uri>,
     results: (Sender<LintResult>, Receiver<LintResult>),
     next_request: i32,
 }
@@ -133,6 +136,7 @@ pub fn run(connection: Connection) -> Result<(), Box<dyn Error + Send + Sync>> {
         configurations: Arc::new(configurations),
         documents: HashMap::new(),
         pending: HashMap::new(),
+        in_flight: HashSet::new(),
         results: crossbeam_channel::unbounded(),
         next_request: 0,
     };
@@ -210,9 +214,15 @@ fn is_config_file(uri: &Uri) -> bool {
 impl Server {
     fn main_loop(&mut self) -> Result<(), Box<dyn Error + Send + Sync>> {
         loop {
+            // Before waiting, not only on timeouts: a steady stream of messages must not starve
+            // linting.
+            self.lint_due();
+            // A document whose worker is busy waits for its result, not for its deadline.
             let timeout = self
                 .pending
-                .values()
+                .iter()
+                .filter(|(uri, _)| !self.in_flight.contains(*uri))
+                .map(|(_, deadline)| *deadline)
                 .min()
                 .map_or(Duration::from_secs(3600), |deadline| {
                     deadline.saturating_duration_since(Instant::now())
@@ -228,10 +238,12 @@ impl Server {
                 }
                 recv(results) -> result => {
                     if let Ok(result) = result {
+                        self.in_flight.remove(&result.uri);
                         self.publish(result)?;
                     }
                 }
-                default(timeout) => self.lint_due(),
+                // A deadline passed: the next turn of the loop lints.
+                default(timeout) => {}
             }
         }
     }
@@ -365,7 +377,7 @@ impl Server {
         let due: Vec<Uri> = self
             .pending
             .iter()
-            .filter(|(_, deadline)| **deadline <= now)
+            .filter(|(uri, deadline)| **deadline <= now && !self.in_flight.contains(*uri))
             .map(|(uri, _)| uri.clone())
             .collect();
         for uri in due {
@@ -378,6 +390,9 @@ impl Server {
             let version = entry.document.version;
             let configurations = Arc::clone(&self.configurations);
             let sender = self.results.0.clone();
+            self.in_flight.insert(uri.clone());
+            // `lint_text` turns a panic into a finding, so a result always comes back and the
+            // document never stays in flight.
             std::thread::spawn(move || {
                 let diagnostics = lint_text(&path, text, &configurations).map_err(|e| e.0);
                 // The loop may have stopped meanwhile: then nobody wants the result.
@@ -566,6 +581,7 @@ mod tests {
             configurations: Arc::new(Configurations::new(None, Overrides::default())?),
             documents: HashMap::new(),
             pending: HashMap::new(),
+            in_flight: HashSet::new(),
             results: crossbeam_channel::unbounded(),
             next_request: 0,
         };
