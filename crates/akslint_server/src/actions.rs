@@ -158,7 +158,10 @@ fn ignore_here(
     let position = document.position(start, encoding);
     Some(TextEdit {
         range: Range::new(position, position),
-        new_text: format!("{indent}{marker} akslint: ignore[{code}] {REASON}\n"),
+        new_text: format!(
+            "{indent}{marker} akslint: ignore[{code}] {REASON}{}",
+            document.line_ending()
+        ),
     })
 }
 
@@ -227,7 +230,7 @@ fn ignore_object(
     let position = document.position(offset, encoding);
     Some(TextEdit {
         range: Range::new(position, position),
-        new_text,
+        new_text: new_text.replace('\n', document.line_ending()),
     })
 }
 
@@ -257,6 +260,11 @@ mod tests {
         let edit = ignore_here(&doc, span_of(POD, "true"), "K8S107", Encoding::Utf16);
         let out = edit.map(|e| apply(POD, &e)).unwrap_or_default();
         assert!(out.contains("spec:\n  # akslint: ignore[K8S107] <reason>\n  hostNetwork: true"));
+        let crlf = POD.replace('\n', "\r\n");
+        let doc = Document::new("a.yaml".into(), crlf.clone(), 1);
+        let edit = ignore_object(&doc, span_of(&crlf, "true"), "K8S107", Encoding::Utf16);
+        let out = edit.map(|e| apply(&crlf, &e)).unwrap_or_default();
+        assert!(out.contains("metadata:\r\n  annotations:\r\n    ignore.akslint.io/K8S107"));
     }
 
     #[test]

@@ -147,6 +147,17 @@ impl Document {
         self.text.get(span.range()).unwrap_or("")
     }
 
+    /// The line break inserted lines get: the document's own, so that a file with CRLF line
+    /// endings does not end up with mixed ones.
+    #[must_use]
+    pub fn line_ending(&self) -> &'static str {
+        if self.text.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        }
+    }
+
     /// Whether the document is JSON (comments are `//` there).
     #[must_use]
     pub fn is_json(&self) -> bool {
