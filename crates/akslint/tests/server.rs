@@ -468,3 +468,58 @@ fn positions_follow_the_negotiated_encoding() {
         );
     }
 }
+
+#[test]
+fn arm_json_documents_get_findings_and_comment_suppressions() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../akslint_linter/fixtures/AKS101/fail.json"
+    );
+    let text = std::fs::read_to_string(fixture).expect("read fixture");
+    let mut client = Client::start();
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    client.notify("initialized", json!({}));
+    let uri = "file:///tmp/akslint-server-test/aks.json";
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}),
+    );
+    let published = client.diagnostics(uri);
+    let finding = published["diagnostics"]
+        .as_array()
+        .and_then(|d| d.iter().find(|d| d["code"] == "AKS101"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no AKS101 in {published}"));
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": finding["range"], "context": {"diagnostics": [finding]}}),
+    );
+    let ignore = actions
+        .as_array()
+        .and_then(|a| {
+            a.iter().find(|a| {
+                a["title"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("Ignore AKS101 here"))
+            })
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("no ignore action in {actions}"));
+    let ignored = apply_edits(&text, &edits_of(&ignore, uri));
+    assert!(
+        ignored.contains("// akslint: ignore[AKS101] <reason>\n"),
+        "{ignored}"
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": ignored}]}),
+    );
+    let count = |published: &Value| codes(published).iter().filter(|c| *c == "AKS101").count();
+    let before = count(&published);
+    let published = client.diagnostics(uri);
+    // The fixture has several clusters: only the first one's finding is suppressed.
+    assert_eq!(count(&published), before - 1);
+}
