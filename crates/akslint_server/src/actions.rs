@@ -154,6 +154,22 @@ fn ignore_here(
     let line = document.index().line_of(span.start);
     let start = document.index().line_span(line, &document.text).start;
     let marker = if document.is_json() { "//" } else { "#" };
+    // A suppression already alone on the line before: the rule joins its list, since only the
+    // line right before a node applies to it.
+    if let Some(previous) = line.checked_sub(1) {
+        let text = document.line_text(previous);
+        let directive = format!("{marker} akslint: ignore[");
+        if text.trim_start().starts_with(&directive)
+            && let Some(close) = text.find(']')
+        {
+            let offset = document.index().line_span(previous, &document.text).start + close as u32;
+            let position = document.position(offset, encoding);
+            return Some(TextEdit {
+                range: Range::new(position, position),
+                new_text: format!(", {code}"),
+            });
+        }
+    }
     let indent = indentation(document.line_text(line));
     let position = document.position(start, encoding);
     Some(TextEdit {
@@ -260,6 +276,10 @@ mod tests {
         let edit = ignore_here(&doc, span_of(POD, "true"), "K8S107", Encoding::Utf16);
         let out = edit.map(|e| apply(POD, &e)).unwrap_or_default();
         assert!(out.contains("spec:\n  # akslint: ignore[K8S107] <reason>\n  hostNetwork: true"));
+        let doc = Document::new("a.yaml".into(), out.clone(), 2);
+        let edit = ignore_here(&doc, span_of(&out, "true"), "K8S108", Encoding::Utf16);
+        let twice = edit.map(|e| apply(&out, &e)).unwrap_or_default();
+        assert!(twice.contains("  # akslint: ignore[K8S107, K8S108] <reason>\n  hostNetwork"));
         let crlf = POD.replace('\n', "\r\n");
         let doc = Document::new("a.yaml".into(), crlf.clone(), 1);
         let edit = ignore_object(&doc, span_of(&crlf, "true"), "K8S107", Encoding::Utf16);
