@@ -28,6 +28,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         output_format: ListFormat,
     },
+    /// Run the language server over stdin and stdout (for editors).
+    Server,
     /// Print the documentation of one rule, by code or name.
     Rule {
         /// A code (`K8S102`) or name (`privilege-escalation-allowed`).
@@ -60,6 +62,13 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Rules { output_format } => rules::list(output_format == ListFormat::Json),
         Command::Rule { rule } => rules::show(&rule),
+        Command::Server => match akslint_server::run_stdio() {
+            Ok(()) => exit::CLEAN,
+            Err(e) => {
+                eprintln!("akslint server: {e}");
+                exit::ERROR
+            }
+        },
     };
     ExitCode::from(code)
 }
