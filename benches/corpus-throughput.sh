@@ -9,7 +9,7 @@ corpus=../shared/corpus
 cargo build --release -q -p akslint
 bin=target/release/akslint
 bytes=$(find "$corpus" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' -o -name '*.bicep' \) -printf '%s\n' | awk '{s+=$1} END {print s}')
-files=$( ("$bin" check "$corpus" --output-format concise || true) | tail -1 | sed -E 's/.* of ([0-9]+) checked.*/\1/')
+files=$( ("$bin" check "$corpus" --output-format concise || true) | grep -E " checked" | tail -1 | sed -E 's/.* of ([0-9]+) checked.*/\1/')
 echo "corpus: $files files linted, $bytes bytes of YAML/JSON/Bicep"
 for threads in 1 "$(nproc)"; do
   for _ in $(seq "$runs"); do
