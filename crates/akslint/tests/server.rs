@@ -523,3 +523,40 @@ fn arm_json_documents_get_findings_and_comment_suppressions() {
     // The fixture has several clusters: only the first one's finding is suppressed.
     assert_eq!(count(&published), before - 1);
 }
+
+#[test]
+fn clients_that_pull_get_diagnostics_of_the_latest_text() {
+    let mut client = Client::start();
+    let init = client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null,
+               "capabilities": {"textDocument": {"diagnostic": {"dynamicRegistration": false}}}}),
+    );
+    assert_eq!(
+        init["capabilities"]["diagnosticProvider"]["identifier"],
+        "akslint"
+    );
+    client.notify("initialized", json!({}));
+    let uri = "untitled:pod.yaml";
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  hostNetwork: true\n  containers: []\n";
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    let pulled = |client: &mut Client| {
+        let report = client.request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        assert_eq!(report["kind"], "full", "{report}");
+        codes(&json!({"diagnostics": report["items"]}))
+    };
+    assert!(pulled(&mut client).contains(&"K8S107".to_owned()));
+    // Right after a change, the pulled findings are those of the new text.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+               "contentChanges": [{"text": text.replace("hostNetwork: true", "hostNetwork: false")}]}),
+    );
+    assert!(!pulled(&mut client).contains(&"K8S107".to_owned()));
+}

@@ -27,16 +27,22 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
     DidSaveTextDocument, Notification as _, PublishDiagnostics,
 };
-use lsp_types::request::{CodeActionRequest, HoverRequest, RegisterCapability, Request as _};
+use lsp_types::request::{
+    CodeActionRequest, DocumentDiagnosticRequest, HoverRequest, RegisterCapability, Request as _,
+};
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
-    CodeActionProviderCapability, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    CodeActionProviderCapability, DiagnosticOptions, DiagnosticServerCapabilities,
+    DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
     DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DidSaveTextDocumentParams, FileSystemWatcher, GlobPattern, Hover,
-    HoverContents, HoverParams, HoverProviderCapability, InitializeParams, MarkupContent,
-    MarkupKind, PositionEncodingKind, PublishDiagnosticsParams, Registration, RegistrationParams,
-    SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentDiagnosticParams,
+    DocumentDiagnosticReport, DocumentDiagnosticReportResult, FileSystemWatcher,
+    FullDocumentDiagnosticReport, GlobPattern, Hover, HoverContents, HoverParams,
+    HoverProviderCapability, InitializeParams, MarkupContent, MarkupKind, PositionEncodingKind,
+    PublishDiagnosticsParams, Registration, RegistrationParams,
+    RelatedFullDocumentDiagnosticReport, SaveOptions, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, Uri,
 };
 use serde::Deserialize;
 
@@ -74,6 +80,9 @@ struct Entry {
 struct Server {
     connection: Connection,
     encoding: Encoding,
+    /// The client pulls diagnostics (`textDocument/diagnostic`): they are not pushed then, or
+    /// it would show them twice.
+    pull: bool,
     overrides: Overrides,
     configurations: Arc<Configurations>,
     documents: HashMap<Uri, Entry>,
@@ -106,6 +115,7 @@ pub fn run(connection: Connection) -> Result<(), Box<dyn Error + Send + Sync>> {
     let (id, params) = connection.initialize_start()?;
     let params: InitializeParams = serde_json::from_value(params)?;
     let encoding = negotiate_encoding(&params);
+    let pull = pulls_diagnostics(&params);
     let settings: ClientSettings = params
         .initialization_options
         .clone()
@@ -122,7 +132,7 @@ pub fn run(connection: Connection) -> Result<(), Box<dyn Error + Send + Sync>> {
         Err(e) => (Configurations::new(None, Overrides::default())?, Some(e.0)),
     };
     let result = serde_json::json!({
-        "capabilities": capabilities(encoding),
+        "capabilities": capabilities(encoding, pull),
         "serverInfo": ServerInfo {
             name: "akslint".to_owned(),
             version: Some(env!("CARGO_PKG_VERSION").to_owned()),
@@ -132,6 +142,7 @@ pub fn run(connection: Connection) -> Result<(), Box<dyn Error + Send + Sync>> {
     let mut server = Server {
         connection,
         encoding,
+        pull,
         overrides,
         configurations: Arc::new(configurations),
         documents: HashMap::new(),
@@ -164,6 +175,15 @@ fn negotiate_encoding(params: &InitializeParams) -> Encoding {
     }
 }
 
+/// Whether the client asks for diagnostics itself (LSP 3.17 pull diagnostics).
+fn pulls_diagnostics(params: &InitializeParams) -> bool {
+    params
+        .capabilities
+        .text_document
+        .as_ref()
+        .is_some_and(|t| t.diagnostic.is_some())
+}
+
 fn watches_files(params: &InitializeParams) -> bool {
     params
         .capabilities
@@ -174,7 +194,7 @@ fn watches_files(params: &InitializeParams) -> bool {
         .unwrap_or(false)
 }
 
-fn capabilities(encoding: Encoding) -> ServerCapabilities {
+fn capabilities(encoding: Encoding, pull: bool) -> ServerCapabilities {
     ServerCapabilities {
         position_encoding: Some(match encoding {
             Encoding::Utf8 => PositionEncodingKind::UTF8,
@@ -199,6 +219,15 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
             ..CodeActionOptions::default()
         })),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
+        diagnostic_provider: pull.then(|| {
+            DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                identifier: Some("akslint".to_owned()),
+                // A file's findings depend on others (a ServiceAccount, a parameter file).
+                inter_file_dependencies: true,
+                workspace_diagnostics: false,
+                ..DiagnosticOptions::default()
+            })
+        }),
         ..ServerCapabilities::default()
     }
 }
@@ -276,6 +305,10 @@ impl Server {
                 .extract(HoverRequest::METHOD)
                 .map_err(|e| format!("{e:?}"))
                 .map(|(_, params)| serde_json::to_value(self.hover(&params))),
+            DocumentDiagnosticRequest::METHOD => request
+                .extract(DocumentDiagnosticRequest::METHOD)
+                .map_err(|e| format!("{e:?}"))
+                .map(|(_, params)| serde_json::to_value(self.pulled_diagnostics(&params))),
             other => {
                 return Response::new_err(
                     id,
@@ -434,12 +467,44 @@ impl Server {
         self.send_diagnostics(result.uri, lsp, Some(result.version))
     }
 
+    /// The findings of a document for a pull request, linted now when the latest version has
+    /// not been linted yet (so they never lag behind the text).
+    fn pulled_diagnostics(
+        &mut self,
+        params: &DocumentDiagnosticParams,
+    ) -> DocumentDiagnosticReportResult {
+        let uri = &params.text_document.uri;
+        let findings = self.findings(uri).unwrap_or_default();
+        let (items, version) = match self.documents.get(uri) {
+            Some(entry) => (
+                findings
+                    .iter()
+                    .map(|d| convert::to_lsp(d, &entry.document, uri, self.encoding))
+                    .collect(),
+                Some(entry.document.version),
+            ),
+            None => (Vec::new(), None),
+        };
+        DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
+            RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: version.map(|v| v.to_string()),
+                    items,
+                },
+            },
+        ))
+    }
+
     fn send_diagnostics(
         &self,
         uri: Uri,
         diagnostics: Vec<lsp_types::Diagnostic>,
         version: Option<i32>,
     ) -> Result<(), Box<dyn Error + Send + Sync>> {
+        if self.pull {
+            return Ok(());
+        }
         let params = PublishDiagnosticsParams {
             uri,
             diagnostics,
@@ -577,6 +642,7 @@ mod tests {
         let mut server = Server {
             connection,
             encoding: Encoding::Utf16,
+            pull: false,
             overrides: Overrides::default(),
             configurations: Arc::new(Configurations::new(None, Overrides::default())?),
             documents: HashMap::new(),
