@@ -1,5 +1,7 @@
 // Starts `akslint server` and connects VS Code's language client to it. All the logic lives in
 // the server; the extension only finds the binary and passes the settings.
+import * as fs from "fs";
+import * as path from "path";
 import * as vscode from "vscode";
 import {
   LanguageClient,
@@ -9,13 +11,22 @@ import {
 
 let client: LanguageClient | undefined;
 
-function serverOptions(): ServerOptions {
+function serverOptions(context: vscode.ExtensionContext): ServerOptions {
   const configured = vscode.workspace
     .getConfiguration("akslint")
     .get<string>("path", "")
     .trim();
-  // An empty setting means PATH: the usual case after `cargo install akslint`.
-  const command = configured.length > 0 ? configured : "akslint";
+  // The setting wins; then a binary bundled in the package (`bin/akslint[.exe]`, for
+  // platform-specific builds); then `akslint` on PATH, the usual case after `cargo install`.
+  const bundled = context.asAbsolutePath(
+    path.join("bin", process.platform === "win32" ? "akslint.exe" : "akslint"),
+  );
+  const command =
+    configured.length > 0
+      ? configured
+      : fs.existsSync(bundled)
+        ? bundled
+        : "akslint";
   return { command, args: ["server"] };
 }
 
@@ -41,33 +52,33 @@ function clientOptions(): LanguageClientOptions {
   };
 }
 
-async function start(): Promise<void> {
+async function start(context: vscode.ExtensionContext): Promise<void> {
   client = new LanguageClient(
     "akslint",
     "akslint",
-    serverOptions(),
+    serverOptions(context),
     clientOptions(),
   );
   await client.start();
 }
 
-async function restart(): Promise<void> {
+async function restart(context: vscode.ExtensionContext): Promise<void> {
   if (client !== undefined) {
     await client.stop();
   }
-  await start();
+  await start(context);
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   context.subscriptions.push(
-    vscode.commands.registerCommand("akslint.restart", restart),
+    vscode.commands.registerCommand("akslint.restart", () => restart(context)),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (event.affectsConfiguration("akslint")) {
-        await restart();
+        await restart(context);
       }
     }),
   );
-  await start();
+  await start(context);
 }
 
 export async function deactivate(): Promise<void> {
