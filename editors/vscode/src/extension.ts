@@ -37,6 +37,9 @@ function clientOptions(): LanguageClientOptions {
       { scheme: "file", language: "yaml" },
       { scheme: "file", language: "json" },
       { scheme: "file", language: "jsonc" },
+      // Bicep files are linted natively once akslint reads Bicep (issue 5); until then they
+      // have no findings.
+      { scheme: "file", language: "bicep" },
       { scheme: "untitled", language: "yaml" },
     ],
     // The server reads these once at start; a change restarts it (see below).
