@@ -60,7 +60,7 @@ impl fmt::Display for DiscoveryError {
 /// to directories are not (as git does not), so a walk cannot loop or visit a tree twice;
 /// entries named like inputs that cannot be read (a symlink loop, a dangling symlink, a FIFO,
 /// a socket, a device, an unreadable directory) become candidates with a
-/// [`problem`](Candidate::problem), reported in the output. A FIFO is never opened: opening
+/// `problem`, reported in the output. A FIFO is never opened: opening
 /// one blocks until something writes to it.
 ///
 /// # Errors

@@ -1,7 +1,7 @@
 //! Upgrades and versions (AKS3xx).
 //!
 //! The one table of Kubernetes minor versions AKS supports lives here
-//! ([`AKS_SUPPORT_CALENDAR`]); the default of the `minimum-kubernetes-version` rule option and
+//! (`AKS_SUPPORT_CALENDAR`); the default of the `minimum-kubernetes-version` rule option and
 //! the long-term-support floor of AKS301 are computed from it, and AKS304 shares the version
 //! parser.
 
@@ -122,7 +122,7 @@ fn oldest_minor(end_of_life: fn(&MinorSupport) -> (u16, u8)) -> KubernetesVersio
         .map_or(KubernetesVersion::NEWEST, KubernetesVersion::new)
 }
 
-/// The oldest minor with standard AKS support as of [`CALENDAR_AS_OF`]: the default of the
+/// The oldest minor with standard AKS support as of `CALENDAR_AS_OF`: the default of the
 /// `minimum-kubernetes-version` option.
 #[must_use]
 pub fn oldest_supported_minor() -> KubernetesVersion {
