@@ -5,17 +5,21 @@
 # a sample of the shared corpus of real manifests and templates (AKSLINT_CORPUS, by default the
 # worktree's sibling `shared/corpus`). Runs at low priority: the machine is shared.
 set -euo pipefail
-target=${1:?usage: fuzz/run.sh yaml_lint|json_lint [seconds]}
+target=${1:?usage: fuzz/run.sh yaml_lint|json_lint|arm_eval|fix_roundtrip [seconds]}
 seconds=${2:-600}
 cd "$(dirname "$0")"
 case $target in
     yaml_lint) pattern='.*\.ya?ml$' dict=dicts/yaml.dict ;;
     json_lint) pattern='.*\.json$' dict=dicts/json.dict ;;
+    # ARM templates only (the shared corpus's arm/ directory).
+    arm_eval) pattern='.*/arm/.*\.json$' dict=dicts/arm.dict ;;
+    # Manifests, some JSON (a leading `{` is read as JSON).
+    fix_roundtrip) pattern='.*/(k8s|helm-rendered)/.*\.(ya?ml|json)$' dict=dicts/yaml.dict ;;
     *) echo "unknown target $target" >&2; exit 2 ;;
 esac
 corpus=corpus/$target
 mkdir -p "$corpus"
-cp seeds/"$target"/* "$corpus"/
+find seeds/"$target" -type f ! -name README.md -exec cp {} "$corpus"/ \;
 shared=${AKSLINT_CORPUS:-../../shared/corpus}
 if [ -d "$shared" ]; then
     # Small files only (the fuzzer mutates each input thousands of times); at most 400.
