@@ -3,6 +3,8 @@
 //! The run must end quickly with findings (exit 1, never 2 or a crash), report each bad file
 //! with `AKL001` or `AKL004`, still lint the good file, and stay within bounded memory.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -224,19 +226,7 @@ fn hostile_inputs_are_reported_and_the_good_file_is_still_linted() {
 
 /// Runs the binary in `dir` with `stdin`, with a deadline: a hang is a failure, not a stuck test.
 fn run_in(dir: &Path, args: &[&str], stdin: &[u8]) -> std::process::Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_akslint"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("akslint starts");
-    if let Some(mut pipe) = child.stdin.take() {
-        // A run that stops reading early (over the size limit) closes the pipe: that is fine.
-        let _ = pipe.write_all(stdin);
-    }
+    let mut child = common::spawn(dir, args, stdin);
     let start = Instant::now();
     while child.try_wait().expect("wait").is_none() {
         if start.elapsed() > Duration::from_secs(60) {
