@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use akslint_model::azure::{ArmDocument, EvaluatedTemplate, ParameterFile, SettingTarget, Value};
-use akslint_syntax::{Limits, NodeRef, ParsedFile, json};
+use akslint_syntax::{Limits, NodeRef, ParsedFile, bicep, json};
 use akslint_text::SourceFile;
 
 use crate::context::resource_ref;
@@ -34,6 +34,59 @@ pub fn template_path_for_parameters(path: &Path) -> Option<PathBuf> {
     Some(path.with_file_name(format!("{}.{extension}", &name[..at])))
 }
 
+/// Parses a Bicep file, following its local modules on disk (each read only when it is a
+/// regular file within the size limit).
+pub(crate) fn parse_bicep<'a>(file: &'a SourceFile, limits: &Limits) -> ParsedFile<'a> {
+    let max_bytes = limits.max_file_bytes;
+    let mut loader = |path: &Path| -> Option<String> {
+        let metadata = std::fs::metadata(path).ok()?;
+        if !metadata.is_file() || metadata.len() > max_bytes {
+            return None;
+        }
+        std::fs::read_to_string(path).ok()
+    };
+    bicep::parse_with_modules(file.text(), limits, file.path(), &mut loader)
+}
+
+/// The template a `.bicepparam` file is for: its `using` path, resolved against its folder.
+fn bicepparam_template(file: &SourceFile, root: NodeRef<'_>) -> Option<PathBuf> {
+    let using = root.get("using")?.as_str()?;
+    let folder = file.path().parent()?;
+    Some(lexically_normal(&folder.join(using)))
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system (paths of a run are as written).
+pub(crate) fn lexically_normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The templates a parameter file belongs to: a `.bicepparam` file's `using` template; a JSON
+/// one's template of its name (`x.parameters.json` → `x.json` and `x.bicep`).
+pub(crate) fn templates_for_parameters(file: &SourceFile, root: NodeRef<'_>) -> Vec<PathBuf> {
+    if is_bicep(file.path()) {
+        return bicepparam_template(file, root).into_iter().collect();
+    }
+    template_path_for_parameters(file.path())
+        .map(|json| vec![json.with_extension("bicep"), json])
+        .unwrap_or_default()
+}
+
+fn is_bicep(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("bicep") || e.eq_ignore_ascii_case("bicepparam"))
+}
+
 /// Runs `f` on each evaluation of the template `root`: one per parameter file, or one with the
 /// defaults when there is none (or none can be read; a broken parameter file gets its own
 /// syntax error).
@@ -45,7 +98,11 @@ pub(crate) fn for_each_evaluation(
 ) {
     let mut evaluated = false;
     for file in parameter_files {
-        let parsed = json::parse(file.text(), limits);
+        let parsed = if is_bicep(file.path()) {
+            bicep::parse(file.text(), limits)
+        } else {
+            json::parse(file.text(), limits)
+        };
         let Some(parameters) = parsed
             .documents
             .first()

@@ -144,8 +144,7 @@ impl Linter {
         let parsed = match format {
             FileFormat::Yaml => Some(yaml::parse(file.text(), &self.settings.limits)),
             FileFormat::Json => Some(json::parse(file.text(), &self.settings.limits)),
-            // Bicep is read natively once its parser lands; until then it has no findings.
-            FileFormat::Bicep => None,
+            FileFormat::Bicep => Some(crate::arm::parse_bicep(file, &self.settings.limits)),
         };
         ParsedSource { file, parsed }
     }

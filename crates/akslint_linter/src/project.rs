@@ -240,13 +240,15 @@ impl ProjectIndex {
         for object in objects(parsed) {
             self.collect_object(file, &object, workload_kinds);
         }
-        if crate::arm::arm_root(parsed, akslint_model::azure::ArmDocument::Parameters).is_some()
-            && let Some(template) = crate::arm::template_path_for_parameters(file.path())
+        if let Some(root) =
+            crate::arm::arm_root(parsed, akslint_model::azure::ArmDocument::Parameters)
         {
-            self.parameter_files
-                .entry(template)
-                .or_default()
-                .push(Arc::clone(file));
+            for template in crate::arm::templates_for_parameters(file, root) {
+                self.parameter_files
+                    .entry(crate::arm::lexically_normal(&template))
+                    .or_default()
+                    .push(Arc::clone(file));
+            }
         }
     }
 
@@ -257,7 +259,10 @@ impl ProjectIndex {
         if !self.explicit_parameter_files.is_empty() {
             return self.explicit_parameter_files.clone();
         }
-        self.parameter_files.get(path).cloned().unwrap_or_default()
+        self.parameter_files
+            .get(&crate::arm::lexically_normal(path))
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// The diagnostic settings that belong to `cluster`: settings of the same resource, or of a

@@ -5,6 +5,7 @@
 //! of the file. Syntax problems are values ([`SyntaxError`]), never panics: a broken document in a
 //! YAML stream is recorded and the parser moves on to the next one.
 
+pub mod bicep;
 mod error;
 pub mod json;
 mod scalar;
