@@ -1,4 +1,4 @@
-//! Every fixable rule's fix fixtures, discovered from `fixtures/<CODE>/fix*.{yaml,json}`.
+//! Every fixable rule's fix fixtures, discovered from `fixtures/<CODE>/fix*.{yaml,json,bicep}`.
 //!
 //! A fix fixture holds only findings the rule can fix. With only that rule enabled (and unsafe
 //! fixes when the rule's fixes are unsafe), fixing it must change the file, leave no finding of
@@ -12,7 +12,7 @@ use akslint_diagnostics::render::unified_diff;
 use akslint_diagnostics::{Applicability, Diagnostic};
 use akslint_linter::fix::{FixTarget, apply_fixes, fix_until_stable};
 use akslint_linter::{FileFormat, LintSettings, Linter, RuleSelection, Selector, all_rules};
-use akslint_syntax::{Limits, json, yaml};
+use akslint_syntax::{Limits, bicep, json, yaml};
 use akslint_text::SourceFile;
 
 fn fixtures_dir() -> PathBuf {
@@ -68,6 +68,7 @@ fn fix(
 fn syntax_errors(path: &Path, text: &str) -> usize {
     match FileFormat::from_path(path) {
         Some(FileFormat::Json) => json::parse(text, &Limits::default()).errors.len(),
+        Some(FileFormat::Bicep) => bicep::parse(text, &Limits::default()).errors.len(),
         _ => yaml::parse(text, &Limits::default()).errors.len(),
     }
 }
@@ -265,6 +266,8 @@ fn fixing_every_fixture_with_every_rule_is_valid_and_stable() {
         .flat_map(|dir| std::fs::read_dir(dir.path()).into_iter().flatten())
         .filter_map(Result::ok)
         .map(|entry| entry.path())
+        // Bicep fixtures may keep their modules in a folder beside them.
+        .filter(|path| path.is_file())
         .collect();
     paths.sort();
     for path in paths {

@@ -22,6 +22,16 @@ fn fixture(code: &str, stem: &str) -> Option<PathBuf> {
         .find(|path| path.is_file())
 }
 
+/// AKS and ARM rules read ARM templates and Bicep alike: each also has
+/// `fixtures/<CODE>/{fail,pass}.bicep`.
+fn bicep_fixture(code: &str, stem: &str) -> Option<PathBuf> {
+    Some(fixtures_dir().join(code).join(format!("{stem}.bicep"))).filter(|path| path.is_file())
+}
+
+fn reads_azure(code: &str) -> bool {
+    code.starts_with("AKS") || code.starts_with("ARM")
+}
+
 fn lint_with_only(code: &str, path: &Path) -> Vec<akslint_diagnostics::Diagnostic> {
     let selector = Selector::parse(code).expect("a registered code");
     let settings = LintSettings {
@@ -63,18 +73,55 @@ fn every_rule_fails_its_fail_fixture_and_passes_its_pass_fixture() {
         }, {
             insta::assert_snapshot!(code, full(&own, FullOptions::default()));
         });
-        let passed = lint_with_only(code, &pass);
-        if !passed.is_empty() {
-            problems.push(format!(
-                "{code}: pass fixture raised {:?}",
-                passed
-                    .iter()
-                    .map(|d| (d.code.as_ref(), d.message.as_str()))
-                    .collect::<Vec<_>>()
-            ));
+        problems.extend(pass_problem(code, &pass));
+        if reads_azure(code) {
+            problems.extend(check_bicep_fixtures(code));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A problem when the pass fixture at `path` raises anything.
+fn pass_problem(code: &str, path: &Path) -> Option<String> {
+    let passed = lint_with_only(code, path);
+    (!passed.is_empty()).then(|| {
+        format!(
+            "{code}: pass fixture {} raised {:?}",
+            path.display(),
+            passed
+                .iter()
+                .map(|d| (d.code.as_ref(), d.message.as_str()))
+                .collect::<Vec<_>>()
+        )
+    })
+}
+
+/// The Bicep fixtures of an AKS or ARM rule: the rule reports on the `.bicep` source (snapshot
+/// `<CODE>-bicep`), and the pass fixture is clean.
+fn check_bicep_fixtures(code: &str) -> Vec<String> {
+    let (Some(fail), Some(pass)) = (bicep_fixture(code, "fail"), bicep_fixture(code, "pass"))
+    else {
+        return vec![format!(
+            "{code}: fixtures/{code}/fail.bicep and pass.bicep are required"
+        )];
+    };
+    let mut problems = Vec::new();
+    let own: Vec<_> = lint_with_only(code, &fail)
+        .into_iter()
+        .filter(|d| d.code == code)
+        .collect();
+    if own.is_empty() {
+        problems.push(format!("{code}: fail.bicep raised nothing"));
+    }
+    insta::with_settings!({
+        snapshot_path => "snapshots",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(format!("{code}-bicep"), full(&own, FullOptions::default()));
+    });
+    problems.extend(pass_problem(code, &pass));
+    problems
 }
 
 /// Messages name the object they are about (`Deployment `web``), start in lowercase (or with the

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use akslint_diagnostics::{Diagnostic, Edit, Fix, apply_edits};
-use akslint_syntax::{Limits, ParsedFile, json, yaml};
+use akslint_syntax::{Limits, ParsedFile, bicep, json, yaml};
 use akslint_text::SourceFile;
 
 use crate::FileFormat;
@@ -36,9 +36,6 @@ pub fn apply_fixes(
     diagnostics: &[Diagnostic],
     unsafe_fixes: bool,
 ) -> Option<Applied> {
-    if format == FileFormat::Bicep {
-        return None;
-    }
     let text = file.text();
     let mut candidates: Vec<&Fix> = diagnostics
         .iter()
@@ -105,7 +102,8 @@ fn syntax_errors(text: &str, format: FileFormat) -> usize {
     let limits = Limits::default();
     let parsed: ParsedFile<'_> = match format {
         FileFormat::Json => json::parse(text, &limits),
-        FileFormat::Yaml | FileFormat::Bicep => yaml::parse(text, &limits),
+        FileFormat::Yaml => yaml::parse(text, &limits),
+        FileFormat::Bicep => bicep::parse(text, &limits),
     };
     parsed.errors.len()
 }

@@ -8,6 +8,12 @@
 //! goes right after the previous value, before any `//` comment that ends its line; a trailing
 //! comma style is kept. Keys are matched without case, as ARM does.
 //!
+//! Bicep files are edited by the same engine over their lowered tree (whose nodes carry Bicep
+//! spans), writing Bicep: `key: 'value'`, identifiers unquoted, no commas between the lines
+//! of a multi-line object. A node the lowering made up (a module's inlined template, placed at
+//! the module's path) is never edited: a literal is replaced only where the source holds that
+//! literal, and entries are only added inside a written `{ }`.
+//!
 //! The editor never edits inside an ARM expression: when the value, or an object on the path
 //! to it, is a `"[...]"` string (a parameter, a variable, `union()`, `if()`), the operation
 //! returns `None` and the rule reports without a fix.
@@ -27,15 +33,73 @@ const DEFAULT_STEP: &str = "  ";
 pub struct JsonEditor<'a> {
     file: &'a SourceFile,
     edits: Vec<Edit>,
+    syntax: Syntax,
+}
+
+/// Which language the edited file is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Syntax {
+    Json,
+    Bicep,
+}
+
+impl Syntax {
+    fn of(file: &SourceFile) -> Self {
+        let bicep = file
+            .path()
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| {
+                e.eq_ignore_ascii_case("bicep") || e.eq_ignore_ascii_case("bicepparam")
+            });
+        if bicep { Self::Bicep } else { Self::Json }
+    }
+
+    /// A value as this language writes it.
+    fn value(self, value: NewValue<'_>) -> String {
+        match (self, value) {
+            (_, NewValue::Bool(value)) => value.to_string(),
+            (Self::Json, NewValue::Str(text)) => json_string(text),
+            (Self::Bicep, NewValue::Str(text)) => bicep_string(text),
+        }
+    }
+
+    /// An object key as this language writes it.
+    fn key(self, key: &str) -> String {
+        let identifier = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        match self {
+            Self::Bicep if identifier => key.to_owned(),
+            _ => self.value(NewValue::Str(key)),
+        }
+    }
+
+    /// Whether the source text of a literal node is that literal as written in this language
+    /// (and not a place the lowering of Bicep put a node it made up).
+    fn writes_literal(self, written: &str) -> bool {
+        match self {
+            Self::Json => true,
+            Self::Bicep => {
+                matches!(written, "true" | "false" | "null")
+                    || written.starts_with('\'')
+                    || written
+                        .trim_start_matches('-')
+                        .bytes()
+                        .all(|b| b.is_ascii_digit())
+                        && !written.is_empty()
+            }
+        }
+    }
 }
 
 impl<'a> JsonEditor<'a> {
     /// An editor of `file`, whose tree the nodes passed in belong to.
     #[must_use]
-    pub const fn new(file: &'a SourceFile) -> Self {
+    pub fn new(file: &'a SourceFile) -> Self {
         Self {
             file,
             edits: Vec::new(),
+            syntax: Syntax::of(file),
         }
     }
 
@@ -48,10 +112,13 @@ impl<'a> JsonEditor<'a> {
     /// Replaces the literal `node` (a boolean, number, `null` or a string that is not an
     /// expression) with `value`.
     pub fn replace(&mut self, node: NodeRef<'_>, value: NewValue<'_>) -> Option<()> {
-        if !is_literal(node) || node.span().is_empty() {
+        if !is_literal(node)
+            || node.span().is_empty()
+            || !self.syntax.writes_literal(self.file.slice(node.span()))
+        {
             return None;
         }
-        let written = render(value);
+        let written = self.syntax.value(value);
         if self.file.slice(node.span()) != written {
             self.edits.push(Edit::replace(node.span(), written));
         }
@@ -74,7 +141,7 @@ impl<'a> JsonEditor<'a> {
                 if depth + 1 == path.len() {
                     return self.replace(next, value);
                 }
-                let layout = Layout::of(self.file, node);
+                let layout = Layout::of(self.file, node, self.syntax);
                 let text = layout.nested(&path[depth + 1..], value);
                 self.edits.push(Edit::replace(next.span(), text));
                 return Some(());
@@ -87,14 +154,13 @@ impl<'a> JsonEditor<'a> {
     /// Inserts `keys` (the first missing from `object`) ending in `value`.
     fn insert(&mut self, object: NodeRef<'_>, keys: &[&str], value: NewValue<'_>) -> Option<()> {
         let text = self.file.text();
-        let layout = Layout::of(self.file, object);
+        let layout = Layout::of(self.file, object, self.syntax);
         let entry = layout.entry(keys, value);
         let span = object.span();
         if text.as_bytes().get(span.start as usize) != Some(&b'{') {
             return None;
         }
-        let Some(last) = object
-            .entries()
+        let Some(last) = written_entries(object)
             .map(|(_, v)| v)
             .max_by_key(|v| v.span().end)
         else {
@@ -117,6 +183,17 @@ impl<'a> JsonEditor<'a> {
             return Some(());
         };
         let after = last.span().end as usize;
+        if self.syntax == Syntax::Bicep && layout.multiline {
+            // Bicep separates the lines of an object by line breaks alone.
+            let line_end = text[after..]
+                .find(['\n', '\r'])
+                .map_or(text.len(), |at| after + at);
+            self.edits.push(Edit::insert(
+                to_u32(line_end)?,
+                format!("{}{}{entry}", layout.eol, layout.inner),
+            ));
+            return Some(());
+        }
         let rest = &text[after..];
         let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
         let trailing_comma = rest[spaces..].starts_with(',');
@@ -175,6 +252,15 @@ pub fn member<'a>(object: NodeRef<'a>, key: &str) -> Option<NodeRef<'a>> {
         .map(|(_, value)| value)
 }
 
+/// The entries of `object` written inside its braces: a resource lowered from Bicep also has
+/// entries made from its declaration line (`type`, `apiVersion`), which sit before them.
+fn written_entries<'a>(object: NodeRef<'a>) -> impl Iterator<Item = (NodeRef<'a>, NodeRef<'a>)> {
+    let span = object.span();
+    object
+        .entries()
+        .filter(move |(key, value)| key.span().start >= span.start && value.span().end <= span.end)
+}
+
 /// Whether `node` is a literal: not an object or array, and not an ARM expression string
 /// (`"[...]"`; `"[[...]"` is an escaped literal).
 #[must_use]
@@ -213,16 +299,17 @@ struct Layout {
     pad: String,
     /// The file's line ending.
     eol: &'static str,
+    syntax: Syntax,
 }
 
 impl Layout {
-    fn of(file: &SourceFile, object: NodeRef<'_>) -> Self {
+    fn of(file: &SourceFile, object: NodeRef<'_>, syntax: Syntax) -> Self {
         let text = file.text();
         let span = object.span();
         let start = span.start as usize;
         let outer = line_indent(text, start).to_owned();
         let eol = line_ending(file, span.start);
-        let entries: Vec<(NodeRef<'_>, NodeRef<'_>)> = object.entries().collect();
+        let entries: Vec<(NodeRef<'_>, NodeRef<'_>)> = written_entries(object).collect();
         let mut layout = Self {
             multiline: false,
             outer: outer.clone(),
@@ -232,6 +319,7 @@ impl Layout {
             after_comma: " ".to_owned(),
             pad: String::new(),
             eol,
+            syntax,
         };
         if let Some(step) = file_step(text, object) {
             layout.step = step;
@@ -292,14 +380,14 @@ impl Layout {
     /// the first key sits at `inner`.
     fn entry(&self, keys: &[&str], value: NewValue<'_>) -> String {
         let Some((first, rest)) = keys.split_first() else {
-            return render(value);
+            return self.syntax.value(value);
         };
         let inner = if self.inner.is_empty() {
             format!("{}{}", self.outer, self.step)
         } else {
             self.inner.clone()
         };
-        let mut out = render(NewValue::Str(first));
+        let mut out = self.syntax.key(first);
         out.push_str(&self.colon);
         out.push_str(&self.nested_at(rest, value, &inner));
         out
@@ -308,9 +396,9 @@ impl Layout {
     /// The value of an entry whose key is at `indent`: `value`, or objects holding `keys`.
     fn nested_at(&self, keys: &[&str], value: NewValue<'_>, indent: &str) -> String {
         let Some((first, rest)) = keys.split_first() else {
-            return render(value);
+            return self.syntax.value(value);
         };
-        let key = render(NewValue::Str(first));
+        let key = self.syntax.key(first);
         if self.multiline {
             let deeper = format!("{indent}{}", self.step);
             format!(
@@ -367,31 +455,45 @@ fn file_step(text: &str, node: NodeRef<'_>) -> Option<String> {
         })
 }
 
-/// A value as JSON.
-fn render(value: NewValue<'_>) -> String {
-    match value {
-        NewValue::Bool(true) => "true".to_owned(),
-        NewValue::Bool(false) => "false".to_owned(),
-        NewValue::Str(text) => {
-            let mut out = String::with_capacity(text.len() + 2);
-            out.push('"');
-            for c in text.chars() {
-                match c {
-                    '"' => out.push_str("\\\""),
-                    '\\' => out.push_str("\\\\"),
-                    '\n' => out.push_str("\\n"),
-                    '\r' => out.push_str("\\r"),
-                    '\t' => out.push_str("\\t"),
-                    c if u32::from(c) < 0x20 => {
-                        out.push_str(&format!("\\u{:04x}", u32::from(c)));
-                    }
-                    c => out.push(c),
-                }
+/// A JSON string literal.
+fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
             }
-            out.push('"');
-            out
+            c => out.push(c),
         }
     }
+    out.push('"');
+    out
+}
+
+/// A Bicep string literal.
+fn bicep_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('\'');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => out.push_str("\\'"),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' if chars.peek() == Some(&'{') => out.push_str("\\$"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
 }
 
 #[cfg(test)]
