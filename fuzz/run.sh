@@ -5,7 +5,7 @@
 # a sample of the shared corpus of real manifests and templates (AKSLINT_CORPUS, by default the
 # worktree's sibling `shared/corpus`). Runs at low priority: the machine is shared.
 set -euo pipefail
-target=${1:?usage: fuzz/run.sh yaml_lint|json_lint|arm_eval|fix_roundtrip [seconds]}
+target=${1:?usage: fuzz/run.sh yaml_lint|json_lint|arm_eval|bicep_lint|fix_roundtrip [seconds]}
 seconds=${2:-600}
 cd "$(dirname "$0")"
 case $target in
@@ -13,6 +13,7 @@ case $target in
     json_lint) pattern='.*\.json$' dict=dicts/json.dict ;;
     # ARM templates only (the shared corpus's arm/ directory).
     arm_eval) pattern='.*/arm/.*\.json$' dict=dicts/arm.dict ;;
+    bicep_lint) pattern='.*\.bicep(param)?$' dict=dicts/bicep.dict ;;
     # Manifests, some JSON (a leading `{` is read as JSON).
     fix_roundtrip) pattern='.*/(k8s|helm-rendered)/.*\.(ya?ml|json)$' dict=dicts/yaml.dict ;;
     *) echo "unknown target $target" >&2; exit 2 ;;

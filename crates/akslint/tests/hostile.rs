@@ -99,6 +99,47 @@ fn build(dir: &Path) -> Vec<(&'static str, &'static str)> {
     );
     expected.push(("truncated.json", "AKL001"));
 
+    let parentheses = format!("var x = {}1{}\n", "(".repeat(200_000), ")".repeat(200_000));
+    write("deep.bicep", parentheses.as_bytes());
+    expected.push(("deep.bicep", "AKL004"));
+
+    write(
+        "unterminated.bicep",
+        b"param name string = 'aks\nvar x = '''\nnever closed\n",
+    );
+    expected.push(("unterminated.bicep", "AKL001"));
+
+    write(
+        "random.bicep",
+        &random_bytes(64 * 1024, 0x2545_F491_4F6C_DD1D),
+    );
+    expected.push(("random.bicep", "AKL001"));
+
+    // Each module uses the next ten times: inlining them all would take 10^6 templates.
+    for level in 0..6 {
+        let uses: String = (0..10)
+            .map(|i| {
+                format!(
+                    "module m{i} 'bomb{}.bicep' = {{\n  name: 'm{i}'\n}}\n",
+                    level + 1
+                )
+            })
+            .collect();
+        write(&format!("bomb{level}.bicep"), uses.as_bytes());
+    }
+    write(
+        "bomb6.bicep",
+        b"resource aks 'Microsoft.ContainerService/managedClusters@2024-05-01' = {\n  name: 'aks'\n}\n",
+    );
+    // The cluster at the bottom is still found, through the modules inlined before the budget
+    // ran out.
+    expected.push(("bomb0.bicep", "AKS101"));
+    // A module that uses itself.
+    write(
+        "cycle.bicep",
+        b"module again 'cycle.bicep' = {\n  name: 'again'\n}\n",
+    );
+
     // Sparse: 60 MB that cost no disk and no time, as akslint never reads them.
     let huge = std::fs::File::create(dir.join("huge.yaml")).expect("create");
     huge.set_len(60 * 1024 * 1024).expect("set_len");

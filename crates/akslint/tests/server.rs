@@ -471,9 +471,51 @@ fn positions_follow_the_negotiated_encoding() {
 
 #[test]
 fn arm_json_documents_get_findings_and_comment_suppressions() {
-    let fixture = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../akslint_linter/fixtures/AKS101/fail.json"
+    azure_document_findings_and_suppression("AKS101/fail.json", "json", "aks.json", "AKS101");
+}
+
+/// Bicep documents get their findings on the Bicep text, comment suppressions and quick fixes
+/// written in Bicep.
+#[test]
+fn bicep_documents_get_findings_suppressions_and_bicep_fixes() {
+    let (mut client, uri, text, finding) = azure_document_findings_and_suppression(
+        "AKS108/fail.bicep",
+        "bicep",
+        "main.bicep",
+        "AKS108",
+    );
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": finding["range"], "context": {"diagnostics": [finding]}}),
+    );
+    let fix = actions
+        .as_array()
+        .and_then(|a| {
+            a.iter().find(|a| {
+                a["kind"] == "quickfix"
+                    && a["title"]
+                        .as_str()
+                        .is_some_and(|t| t.contains("enableRBAC"))
+            })
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("no fix in {actions}"));
+    let fixed = apply_edits(&text, &edits_of(&fix, &uri));
+    assert!(fixed.contains("    enableRBAC: true\n"), "{fixed}");
+}
+
+/// Opens an ARM or Bicep fixture, checks that it gets `code`, then suppresses the first finding
+/// with the ignore action and checks it is gone. Returns the client, the document's URI and
+/// first text, and the first finding, for more checks.
+fn azure_document_findings_and_suppression(
+    fixture: &str,
+    language: &str,
+    name: &str,
+    code: &str,
+) -> (Client, String, String, Value) {
+    let fixture = format!(
+        "{}/../akslint_linter/fixtures/{fixture}",
+        env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(fixture).expect("read fixture");
     let mut client = Client::start();
@@ -482,17 +524,17 @@ fn arm_json_documents_get_findings_and_comment_suppressions() {
         json!({"processId": null, "rootUri": null, "capabilities": {}}),
     );
     client.notify("initialized", json!({}));
-    let uri = "file:///tmp/akslint-server-test/aks.json";
+    let uri = format!("file:///tmp/akslint-server-test/{name}");
     client.notify(
         "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}),
+        json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
     );
-    let published = client.diagnostics(uri);
+    let published = client.diagnostics(&uri);
     let finding = published["diagnostics"]
         .as_array()
-        .and_then(|d| d.iter().find(|d| d["code"] == "AKS101"))
+        .and_then(|d| d.iter().find(|d| d["code"] == code))
         .cloned()
-        .unwrap_or_else(|| panic!("no AKS101 in {published}"));
+        .unwrap_or_else(|| panic!("no {code} in {published}"));
     let actions = client.request(
         "textDocument/codeAction",
         json!({"textDocument": {"uri": uri}, "range": finding["range"], "context": {"diagnostics": [finding]}}),
@@ -503,25 +545,31 @@ fn arm_json_documents_get_findings_and_comment_suppressions() {
             a.iter().find(|a| {
                 a["title"]
                     .as_str()
-                    .is_some_and(|t| t.starts_with("Ignore AKS101 here"))
+                    .is_some_and(|t| t.starts_with(&format!("Ignore {code} here")))
             })
         })
         .cloned()
         .unwrap_or_else(|| panic!("no ignore action in {actions}"));
-    let ignored = apply_edits(&text, &edits_of(&ignore, uri));
+    let ignored = apply_edits(&text, &edits_of(&ignore, &uri));
     assert!(
-        ignored.contains("// akslint: ignore[AKS101] <reason>\n"),
+        ignored.contains(&format!("// akslint: ignore[{code}] <reason>\n")),
         "{ignored}"
     );
     client.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": ignored}]}),
     );
-    let count = |published: &Value| codes(published).iter().filter(|c| *c == "AKS101").count();
+    let count = |published: &Value| codes(published).iter().filter(|c| *c == code).count();
     let before = count(&published);
-    let published = client.diagnostics(uri);
+    let published = client.diagnostics(&uri);
     // The fixture has several clusters: only the first one's finding is suppressed.
     assert_eq!(count(&published), before - 1);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": text}]}),
+    );
+    client.diagnostics(&uri);
+    (client, uri, text, finding)
 }
 
 #[test]

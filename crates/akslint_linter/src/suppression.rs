@@ -504,6 +504,44 @@ spec:
     }
 
     #[test]
+    fn bicep_uses_slash_slash_too() {
+        let text = "resource a 'Microsoft.ContainerService/managedClusters@2024-05-01' = {
+  name: 'a'
+  properties: {
+    // akslint: ignore[AKS108] a lab cluster
+    enableRBAC: false
+    disableLocalAccounts: false // akslint: ignore[local-accounts-enabled]
+  }
+}
+resource b 'Microsoft.ContainerService/managedClusters@2024-05-01' = {
+  name: 'b'
+  properties: {
+    enableRBAC: false
+  }
+}
+";
+        let file = SourceFile::new("main.bicep", text.to_owned());
+        let selection = RuleSelection::new(
+            &[
+                Selector::parse("AKS107").expect("code"),
+                Selector::parse("AKS108").expect("code"),
+            ],
+            &[],
+        );
+        let linter = crate::Linter::new(crate::LintSettings {
+            rules: selection,
+            ..crate::LintSettings::default()
+        });
+        let found: Vec<String> = linter
+            .lint(&file, crate::FileFormat::Bicep)
+            .iter()
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|f| f.contains("`b`")), "{found:?}");
+    }
+
+    #[test]
     fn directives_are_parsed_with_positions() {
         let text = " akslint: ignore[K8S101 , host-pid] why";
         let Some(Ok((false, Rules::Named(rules)))) = parse_directive(text, 10) else {

@@ -28,6 +28,10 @@ pub type ModuleLoader<'l> = dyn FnMut(&Path) -> Option<String> + 'l;
 /// Modules may include modules; deeper chains than this are not followed.
 const MAX_MODULE_DEPTH: usize = 8;
 
+/// Most module templates inlined into one file: a module used many times by modules used many
+/// times would otherwise multiply (a "module bomb"). Past it, modules stay without a template.
+pub(crate) const MAX_MODULE_INLININGS: usize = 256;
+
 const TEMPLATE_SCHEMA: &str =
     "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
 const PARAMETERS_SCHEMA: &str =
@@ -38,6 +42,8 @@ pub(crate) struct Modules<'m, 'l> {
     pub loader: Option<&'m mut ModuleLoader<'l>>,
     pub stack: Vec<PathBuf>,
     pub limits: Limits,
+    /// How many more module templates may be inlined.
+    pub remaining: usize,
 }
 
 pub(crate) struct Lowerer<'t, 's, 'm, 'l> {
@@ -472,9 +478,13 @@ impl Lowerer<'_, '_, '_, '_> {
         }
         let base = self.path.as_deref()?.parent()?;
         let resolved = normalize(&base.join(written));
-        if self.modules.stack.len() >= MAX_MODULE_DEPTH || self.modules.stack.contains(&resolved) {
+        if self.modules.stack.len() >= MAX_MODULE_DEPTH
+            || self.modules.stack.contains(&resolved)
+            || self.modules.remaining == 0
+        {
             return None;
         }
+        self.modules.remaining -= 1;
         let text = (self.modules.loader.as_mut()?)(&resolved)?;
         let limits = self.modules.limits;
         let parsed = parser::parse(&text, &limits);

@@ -94,6 +94,7 @@ fn parse_inner<'s>(
         loader,
         stack: path.map(Path::to_path_buf).into_iter().collect(),
         limits: *limits,
+        remaining: lower::MAX_MODULE_INLININGS,
     };
     let program = &parsed.program;
     let is_parameters_file = program
