@@ -124,6 +124,15 @@ impl<'t> Parser<'t> {
         }
     }
 
+    /// The first token after the line breaks at the current position.
+    fn next_after_newlines(&self) -> TokenKind {
+        let mut ahead = 0;
+        while self.peek_kind(ahead) == K::NewLine {
+            ahead += 1;
+        }
+        self.peek_kind(ahead)
+    }
+
     fn skip_newlines(&mut self) {
         while self.kind() == K::NewLine {
             self.advance();
@@ -372,6 +381,9 @@ impl<'t> Parser<'t> {
             "type" => {
                 self.name("a type name");
                 self.expect(K::Assign, "`=`");
+                if self.next_after_newlines() != K::Pipe {
+                    self.skip_newlines();
+                }
                 self.type_expression();
                 StatementKind::Other
             }
@@ -520,6 +532,11 @@ impl<'t> Parser<'t> {
             span: Span::from_range(start as usize..start as usize),
         };
         let mut alternatives = 0;
+        // A union may be written one member per line, each after a `|`.
+        if self.kind() == K::NewLine && self.next_after_newlines() == K::Pipe {
+            self.skip_newlines();
+        }
+        self.eat(K::Pipe);
         loop {
             alternatives += 1;
             let mut primitive = None;
@@ -596,6 +613,9 @@ impl<'t> Parser<'t> {
             } else {
                 ty.primitive = None;
             }
+            if self.kind() == K::NewLine && self.next_after_newlines() == K::Pipe {
+                self.skip_newlines();
+            }
             if !self.eat(K::Pipe) {
                 break;
             }
@@ -641,14 +661,11 @@ impl<'t> Parser<'t> {
         let start = self.token().span.start;
         let condition = self.binary(0);
         // The `?` may start the next line.
-        let mut ahead = 0;
-        while self.peek_kind(ahead) == K::NewLine {
-            ahead += 1;
-        }
-        if self.peek_kind(ahead) != K::Question {
+        if self.next_after_newlines() != K::Question {
             return condition;
         }
-        self.position += ahead + 1;
+        self.skip_newlines();
+        self.advance();
         self.skip_newlines();
         let then = self.expression();
         self.skip_newlines();
@@ -1329,6 +1346,67 @@ module m './mod.bicep' = if (!empty(name)) {
 output id string = aks::pool.id
 func f(a string) string => '${a}!'
 import { a, b as c } from './types.bicep'
+";
+        assert_eq!(errors(text), Vec::<String>::new());
+    }
+
+    #[test]
+    fn less_common_syntax_parses_cleanly() {
+        let text = r"
+metadata info = { owner: 'team' }
+extension microsoftGraphV1
+extension kubernetes with {
+  namespace: 'default'
+  kubeConfig: ''
+} as k8s
+import 'az@1.0.0'
+import * as shared from 'shared.bicep'
+@export()
+@sealed()
+type kind =
+  | 'a'
+  | 'b'
+@discriminator('kind')
+type union = { kind: 'x', x: int } | { kind: 'y', y: string }
+type withArray = string[]
+param kv resource 'Microsoft.KeyVault/vaults@2023-07-01'
+param tuple [string, int] = ['a', 1]
+param obj {
+  @description('a')
+  a: string?
+  *: int
+} = { a: 'x' }
+var typed object = { 'quoted-key': 1, nested: { list: [1, 2, 3] } }
+var lambdas = sort(map([3, 1, 2], x => x * 2), (a, b) => a < b)
+var ternary = empty(typed)
+  ? 'none'
+  : 'some'
+var spread = { ...typed, extra: true }
+var items = [...typed.nested.list, 4]
+var call = az.resourceGroup().location
+var nonNull = typed.?missing!
+var chain = typed[?'quoted-key'] ?? sys.int('0')
+var args = concat(
+  'a',
+  'b',
+)
+resource vnet 'Microsoft.Network/virtualNetworks@2023-05-01' existing = {
+  name: 'vnet'
+  scope: resourceGroup('other')
+  resource subnet 'subnets' existing = {
+    name: 'default'
+  }
+}
+@batchSize(2)
+resource many 'Microsoft.Storage/storageAccounts@2023-01-01' = [for i in range(0, 3): if (i > 0) {
+  name: 'st${i}'
+  properties: {
+    subnet: vnet::subnet.id
+  }
+}]
+assert ok = length(items) > 0
+output kvName string = kv.name
+output all array = [for (x, i) in items: '${i}-${x}']
 ";
         assert_eq!(errors(text), Vec::<String>::new());
     }
