@@ -54,19 +54,46 @@ pub(crate) struct Lowerer<'t, 's, 'm, 'l> {
     pub modules: &'t mut Modules<'m, 'l>,
     /// The file being lowered, to resolve module paths.
     pub path: Option<PathBuf>,
+    /// The text the tree's spans point into (the including file's, for a module), from which
+    /// scalars are borrowed when they are written there as they are.
+    pub source: &'s str,
 }
 
-impl Lowerer<'_, '_, '_, '_> {
+impl<'s> Lowerer<'_, 's, '_, '_> {
     fn span(&self, span: Span) -> Span {
         self.fixed_span.unwrap_or(span)
     }
 
-    fn scalar(&mut self, text: impl Into<String>, style: ScalarStyle, span: Span) -> NodeId {
+    fn scalar(
+        &mut self,
+        text: impl AsRef<str> + Into<String>,
+        style: ScalarStyle,
+        span: Span,
+    ) -> NodeId {
+        let value = match self.written(text.as_ref(), span) {
+            Some(written) => Cow::Borrowed(written),
+            None => Cow::Owned(text.into()),
+        };
         let span = self.span(span);
-        self.tree.push_scalar(Cow::Owned(text.into()), style, span)
+        self.tree.push_scalar(value, style, span)
     }
 
-    fn string(&mut self, text: impl Into<String>, span: Span) -> NodeId {
+    /// `text` as written in the source at `span` (bare, or between the quotes of a string),
+    /// to borrow instead of allocating. Never for a module's nodes, placed at the module's path.
+    fn written(&self, text: &str, span: Span) -> Option<&'s str> {
+        if self.fixed_span.is_some() {
+            return None;
+        }
+        let source = self.source;
+        let at = source.get(span.start as usize..span.end as usize)?;
+        if at == text {
+            return Some(at);
+        }
+        let inner = at.strip_prefix('\'')?.strip_suffix('\'')?;
+        (inner == text).then_some(inner)
+    }
+
+    fn string(&mut self, text: impl AsRef<str> + Into<String>, span: Span) -> NodeId {
         self.scalar(text, ScalarStyle::DoubleQuoted, span)
     }
 
@@ -497,6 +524,7 @@ impl Lowerer<'_, '_, '_, '_> {
             fixed_span: Some(fixed_span),
             modules: &mut *self.modules,
             path: Some(resolved),
+            source: self.source,
         };
         let node = Some(inner.template(&parsed.program, fixed_span));
         self.modules.stack.pop();

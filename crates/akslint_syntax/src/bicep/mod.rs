@@ -107,6 +107,7 @@ fn parse_inner<'s>(
         fixed_span: None,
         modules: &mut modules,
         path: path.map(Path::to_path_buf),
+        source: text,
     };
     let root = if is_parameters_file {
         lowerer.parameters_file(program, whole)
