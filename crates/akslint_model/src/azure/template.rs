@@ -209,11 +209,15 @@ impl<'a> Resource<'a> {
         Lookup::path(&self.body, "properties").get(path)
     }
 
-    /// The name as text: the evaluated name, or the expression it could not be evaluated from.
+    /// The name as text: the evaluated name; else the symbolic name (languageVersion 2.0 and
+    /// Bicep, where the author wrote it); else the expression it could not be evaluated from.
     #[must_use]
     pub fn name_text(&self) -> String {
         match self.name.as_str() {
             Some(name) => name.to_owned(),
+            None if self.symbolic_name.is_some() => {
+                self.symbolic_name.unwrap_or_default().to_owned()
+            }
             None => member_node(self.node, "name")
                 .and_then(NodeRef::as_str)
                 .map_or_else(|| self.name.display(), str::to_owned),
