@@ -55,20 +55,7 @@ fn bicepparam_template(file: &SourceFile, root: NodeRef<'_>) -> Option<PathBuf> 
     Some(lexically_normal(&folder.join(using)))
 }
 
-/// `a/./b/../c` → `a/c`, without touching the file system (paths of a run are as written).
-pub(crate) fn lexically_normal(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir if out.file_name().is_some() => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub(crate) use bicep::lexically_normal;
 
 /// The templates a parameter file belongs to: a `.bicepparam` file's `using` template; a JSON
 /// one's template of its name (`x.parameters.json` → `x.json` and `x.bicep`).

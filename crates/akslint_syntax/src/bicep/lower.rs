@@ -504,7 +504,7 @@ impl<'s> Lowerer<'_, 's, '_, '_> {
             return None;
         }
         let base = self.path.as_deref()?.parent()?;
-        let resolved = normalize(&base.join(written));
+        let resolved = super::lexically_normal(&base.join(written));
         if self.modules.stack.len() >= MAX_MODULE_DEPTH
             || self.modules.stack.contains(&resolved)
             || self.modules.remaining == 0
@@ -589,21 +589,4 @@ fn is_literal(expr: &Expr) -> bool {
         }),
         _ => false,
     }
-}
-
-/// `a/./b/../c` → `a/c`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }

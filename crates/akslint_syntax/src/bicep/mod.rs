@@ -129,5 +129,22 @@ fn parse_inner<'s>(
     out
 }
 
+/// `a/./b/../c` → `a/c`, without touching the file system: module and `using` paths are
+/// matched with the paths of a run as written.
+#[must_use]
+pub fn lexically_normal(path: &Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests;
