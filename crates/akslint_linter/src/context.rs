@@ -25,6 +25,13 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// Whether the file is Bicep, for advice that Bicep writes differently from ARM JSON
+    /// (JSON snippets in backticks are rewritten as Bicep anyway).
+    #[must_use]
+    pub fn is_bicep(&self) -> bool {
+        crate::bicep_wording::is_bicep(self.file.path())
+    }
+
     /// The settings of this run.
     #[must_use]
     pub const fn settings(&self) -> &LintSettings {

@@ -6,6 +6,7 @@
 //! diagnostics.
 
 mod arm;
+mod bicep_wording;
 mod context;
 pub mod docs;
 pub mod fix;

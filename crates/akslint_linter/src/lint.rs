@@ -386,6 +386,7 @@ struct ArmTarget<'a> {
 
 /// Sorts diagnostics into output order and drops repeats.
 pub(crate) fn finish(diagnostics: &mut Vec<Diagnostic>) {
+    crate::bicep_wording::speak_bicep(diagnostics);
     diagnostics.sort_by(Diagnostic::output_order);
     diagnostics.dedup_by(|a, b| a.same_finding(b));
 }

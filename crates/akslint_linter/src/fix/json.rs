@@ -74,20 +74,19 @@ impl Syntax {
         }
     }
 
-    /// Whether the source text of a literal node is that literal as written in this language
-    /// (and not a place the lowering of Bicep put a node it made up).
-    fn writes_literal(self, written: &str) -> bool {
+    /// Whether the source text at a literal node is that literal as written in this language,
+    /// and not a place the lowering of Bicep put a node it made up (a module's nodes sit at
+    /// its path).
+    fn writes_literal(self, written: &str, node: NodeRef<'_>) -> bool {
         match self {
             Self::Json => true,
-            Self::Bicep => {
-                matches!(written, "true" | "false" | "null")
-                    || written.starts_with('\'')
-                    || written
-                        .trim_start_matches('-')
-                        .bytes()
-                        .all(|b| b.is_ascii_digit())
-                        && !written.is_empty()
-            }
+            Self::Bicep => node.scalar().is_some_and(|(value, style)| {
+                if style == akslint_syntax::ScalarStyle::Plain {
+                    written == value
+                } else {
+                    written == bicep_string(value)
+                }
+            }),
         }
     }
 }
@@ -114,7 +113,9 @@ impl<'a> JsonEditor<'a> {
     pub fn replace(&mut self, node: NodeRef<'_>, value: NewValue<'_>) -> Option<()> {
         if !is_literal(node)
             || node.span().is_empty()
-            || !self.syntax.writes_literal(self.file.slice(node.span()))
+            || !self
+                .syntax
+                .writes_literal(self.file.slice(node.span()), node)
         {
             return None;
         }
@@ -184,12 +185,20 @@ impl<'a> JsonEditor<'a> {
         };
         let after = last.span().end as usize;
         if self.syntax == Syntax::Bicep && layout.multiline {
-            // Bicep separates the lines of an object by line breaks alone.
+            // Bicep separates the lines of an object by line breaks alone: the entry goes on a
+            // line of its own after the last one's line (after its comment), or right after the
+            // last value when more follows it on its line (`last: true }`).
             let line_end = text[after..]
                 .find(['\n', '\r'])
                 .map_or(text.len(), |at| after + at);
+            let tail = text[after..line_end].trim();
+            let at = if tail.is_empty() || tail.starts_with("//") {
+                line_end
+            } else {
+                after
+            };
             self.edits.push(Edit::insert(
-                to_u32(line_end)?,
+                to_u32(at)?,
                 format!("{}{}{entry}", layout.eol, layout.inner),
             ));
             return Some(());

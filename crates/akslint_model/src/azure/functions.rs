@@ -142,6 +142,7 @@ pub(crate) fn call<'a>(cx: &Cx<'_, 'a>, call: &Call) -> Value<'a> {
         "union" => union(&f),
         "intersection" => intersection(&f),
         "flatten" => flatten(&f),
+        "shallowmerge" => shallow_merge(&f),
         "items" => items(&f),
         "objectkeys" => f.object_arg(0).map(|members| {
             let keys = members
@@ -1274,6 +1275,29 @@ fn flatten<'a>(f: &Fn_<'_, '_, 'a>) -> Result_<'a, Value<'a>> {
         }
     }
     Ok(Value::array(out, f.cx.at))
+}
+
+/// `shallowMerge([a, b, ...])`: the objects' members, a later object's replacing an earlier
+/// one's whole (Bicep's `{ ...a, ...b }`).
+fn shallow_merge<'a>(f: &Fn_<'_, '_, 'a>) -> Result_<'a, Value<'a>> {
+    let value = f.known(0)?;
+    let objects = value
+        .as_array()
+        .ok_or_else(|| f.invalid("expects an array of objects"))?;
+    let mut members: Vec<(Rc<str>, Value<'a>)> = Vec::new();
+    for object in objects {
+        if object.is_unknown() {
+            return Err(object.clone());
+        }
+        let Some(more) = object.as_object() else {
+            return Err(f.invalid("expects an array of objects"));
+        };
+        for (key, value) in more {
+            members.retain(|(existing, _)| !existing.eq_ignore_ascii_case(key));
+            members.push((Rc::clone(key), value.clone()));
+        }
+    }
+    Ok(Value::object(members, f.cx.at))
 }
 
 fn items<'a>(f: &Fn_<'_, '_, 'a>) -> Result_<'a, Value<'a>> {

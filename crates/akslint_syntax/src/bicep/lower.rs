@@ -284,14 +284,7 @@ impl<'s> Lowerer<'_, 's, '_, '_> {
                     .iter()
                     .any(|item| matches!(item, ObjectItem::Spread(_))) =>
             {
-                let mut entries = Vec::with_capacity(items.len());
-                for item in items {
-                    if let ObjectItem::Property { key, value } = item {
-                        let value = self.value(value, locals);
-                        entries.push(self.entry(&key.text, key.span, value));
-                    }
-                }
-                self.mapping(&entries, expr.span)
+                self.object(items, expr.span, locals)
             }
             ExprKind::Array(items)
                 if !items
@@ -308,6 +301,63 @@ impl<'s> Lowerer<'_, 's, '_, '_> {
                 self.expression(&text, expr.span)
             }
         }
+    }
+
+    /// An object literal. A property whose value is a `for` loop becomes an ARM property
+    /// `copy` loop (`{name, count, input}`), so that what the loop body writes keeps its own
+    /// place in the source.
+    fn object(&mut self, items: &[ObjectItem], span: Span, locals: &Locals) -> NodeId {
+        let has_copy_key = items.iter().any(|item| {
+            matches!(item, ObjectItem::Property { key, .. } if key.text.eq_ignore_ascii_case("copy"))
+        });
+        let mut entries = Vec::with_capacity(items.len());
+        let mut loops = Vec::new();
+        // Where the loops are written, for the `copy` entry gathering them.
+        let mut loops_span = None;
+        for item in items {
+            let ObjectItem::Property { key, value } = item else {
+                continue;
+            };
+            if !has_copy_key
+                && let ExprKind::For {
+                    item,
+                    index,
+                    iterable,
+                    body,
+                } = &value.kind
+                && !matches!(body.kind, ExprKind::If { .. })
+            {
+                let list = render(iterable, &self.symbols, locals);
+                let position = format!("copyIndex({})", super::render::quote(&key.text));
+                let mut inner = locals.clone();
+                if let Some(item) = item {
+                    inner = inner.with(&item.text, format!("{list}[{position}]"));
+                }
+                if let Some(index) = index {
+                    inner = inner.with(&index.text, position.clone());
+                }
+                let name = self.string(key.text.as_str(), key.span);
+                let count = self.expression(&format!("length({list})"), iterable.span);
+                let input = self.value(body, &inner);
+                let loop_entries = [
+                    self.entry("name", key.span, name),
+                    self.entry("count", iterable.span, count),
+                    self.entry("input", body.span, input),
+                ];
+                loops.push(self.mapping(&loop_entries, value.span));
+                let written = key.span.cover(value.span);
+                loops_span = Some(loops_span.map_or(written, |all: Span| all.cover(written)));
+                continue;
+            }
+            let value = self.value(value, locals);
+            entries.push(self.entry(&key.text, key.span, value));
+        }
+        if let Some(written) = loops_span {
+            let list_span = self.span(written);
+            let list = self.tree.push_sequence(&loops, false, list_span);
+            entries.push(self.entry("copy", written, list));
+        }
+        self.mapping(&entries, span)
     }
 
     // ----- resources and modules -----
@@ -395,7 +445,9 @@ impl<'s> Lowerer<'_, 's, '_, '_> {
         }
         let body_span = body_span(&resource.value);
         let node = self.mapping(&entries, body_span.unwrap_or(span));
-        out.push(self.entry(&resource.name.text, resource.name.span, node));
+        // The symbolic name's key sits at the type string: findings about the whole resource
+        // (and missing properties) point there, as they do at `type` in ARM JSON.
+        out.push(self.entry(&resource.name.text, type_span, node));
         for child in children {
             self.resource(&child.resource, Some(&resource.name.text), child.span, out);
         }

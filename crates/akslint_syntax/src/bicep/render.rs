@@ -302,7 +302,22 @@ impl Renderer<'_> {
                     && self.symbols.get(ns).is_none()
             );
             if !is_builtin_namespace {
-                // A resource's method (`listKeys()`, `getSecret()`) or an imported function.
+                // `storage.listKeys()` is `listKeys(<id>, <apiVersion>)`, as the compiler writes
+                // it (only known when deploying, but rules look at how outputs are written).
+                if name.starts_with("list")
+                    && let ExprKind::Identifier(symbol) = &namespace.unparenthesized().kind
+                    && locals.get(symbol).is_none()
+                    && let Some(Symbol::Resource(resource)) = self.symbols.get(symbol)
+                {
+                    let _ = write!(
+                        out,
+                        "{name}({}, {})",
+                        resource.id_text(),
+                        quote(&resource.api_version)
+                    );
+                    return;
+                }
+                // Another method (`getSecret()`) or an imported function.
                 out.push_str(&unknown_call(name));
                 return;
             }

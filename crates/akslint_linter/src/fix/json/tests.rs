@@ -146,3 +146,93 @@ fn a_scalar_where_an_object_belongs_is_left_alone() {
         None
     );
 }
+
+/// Sets `path` below the resource `aks` of a Bicep text; the edited text (which must parse), or
+/// `None` when the editor gave up.
+fn set_bicep(text: &str, path: &[&str], value: NewValue<'_>) -> Option<String> {
+    use akslint_syntax::bicep;
+    let file = SourceFile::new("main.bicep", text.to_owned());
+    let mut loader = |_: &std::path::Path| {
+        Some("resource m 'Microsoft.ContainerService/managedClusters@2024-05-01' = {\n  name: 'm'\n  properties: {\n    enableRBAC: false\n  }\n}\n".to_owned())
+    };
+    let parsed = bicep::parse_with_modules(
+        file.text(),
+        &Limits::default(),
+        std::path::Path::new("main.bicep"),
+        &mut loader,
+    );
+    let root = parsed.root(&parsed.documents[0]).expect("a root");
+    let resource = root.get_path("resources.aks").expect("the resource");
+    let mut editor = JsonEditor::new(&file);
+    editor.set(resource, path, value)?;
+    let fixed = apply_edits(file.text(), &editor.into_edits());
+    let reparsed = bicep::parse(&fixed, &Limits::default());
+    assert!(reparsed.errors.is_empty(), "{fixed}\n{:?}", reparsed.errors);
+    Some(fixed)
+}
+
+#[test]
+fn bicep_is_edited_in_bicep() {
+    let text = "resource aks 'T@1' = {\n  name: 'aks'\n  properties: {\n    enableRBAC: false // lab\n    inline: { a: 1 }\n    last: {\n      b: true }\n  }\n}\n";
+    assert_eq!(
+        set_bicep(text, &["properties", "enableRBAC"], NewValue::Bool(true)).as_deref(),
+        Some(
+            "resource aks 'T@1' = {\n  name: 'aks'\n  properties: {\n    enableRBAC: true // lab\n    inline: { a: 1 }\n    last: {\n      b: true }\n  }\n}\n"
+        )
+    );
+    assert_eq!(
+        set_bicep(text, &["properties", "inline", "c"], NewValue::Str("it's")).as_deref(),
+        Some(
+            "resource aks 'T@1' = {\n  name: 'aks'\n  properties: {\n    enableRBAC: false // lab\n    inline: { a: 1, c: 'it\\'s' }\n    last: {\n      b: true }\n  }\n}\n"
+        )
+    );
+    // The closing brace shares the last entry's line: the entry goes before it.
+    assert_eq!(
+        set_bicep(text, &["properties", "last", "c"], NewValue::Bool(true)).as_deref(),
+        Some(
+            "resource aks 'T@1' = {\n  name: 'aks'\n  properties: {\n    enableRBAC: false // lab\n    inline: { a: 1 }\n    last: {\n      b: true\n      c: true }\n  }\n}\n"
+        )
+    );
+    assert_eq!(
+        set_bicep(text, &["properties", "new", "key-1"], NewValue::Bool(true)).as_deref(),
+        Some(
+            "resource aks 'T@1' = {\n  name: 'aks'\n  properties: {\n    enableRBAC: false // lab\n    inline: { a: 1 }\n    last: {\n      b: true }\n    new: {\n      'key-1': true\n    }\n  }\n}\n"
+        )
+    );
+}
+
+#[test]
+fn nodes_of_a_bicep_module_are_never_edited() {
+    // Inside the module, every node sits at the module's path in this file.
+    let text = "module aks './m.bicep' = {\n  name: 'x'\n}\n";
+    assert_eq!(
+        set_bicep(
+            text,
+            &[
+                "properties",
+                "template",
+                "resources",
+                "m",
+                "properties",
+                "enableRBAC"
+            ],
+            NewValue::Bool(true)
+        ),
+        None
+    );
+    assert_eq!(
+        set_bicep(
+            text,
+            &[
+                "properties",
+                "template",
+                "resources",
+                "m",
+                "properties",
+                "new"
+            ],
+            NewValue::Bool(true)
+        ),
+        None
+    );
+}

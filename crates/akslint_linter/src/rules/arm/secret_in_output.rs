@@ -94,6 +94,11 @@ impl Rule for SecretInOutput {
                         continue;
                     }
                     let what: Vec<String> = leaks.iter().map(Leak::describe).collect();
+                    let secure = if cx.is_bicep() {
+                        "mark the output `@secure()`"
+                    } else {
+                        "declare the output `securestring`"
+                    };
                     cx.report_node(
                         node,
                         format!(
@@ -101,7 +106,7 @@ impl Rule for SecretInOutput {
                             what.join(" and ")
                         ),
                     )
-                    .help("output the resource id instead and read the secret where it is needed (`listKeys()` there, or a Key Vault reference), or declare the output `securestring`");
+                    .help(format!("output the resource id instead and read the secret where it is needed (`listKeys()` there, or a Key Vault reference), or {secure}"));
                 }
             }
         }

@@ -75,6 +75,7 @@ impl Rule for SecretParameterNotSecure {
                 continue;
             }
             let at = member_node(parameter.decl, "type").unwrap_or(parameter.key);
+            let bicep = cx.is_bicep();
             cx.report_node(
                 at,
                 format!(
@@ -82,7 +83,11 @@ impl Rule for SecretParameterNotSecure {
                     parameter.name
                 ),
             )
-            .help("declare it `\"type\": \"securestring\"` and pass the value at deployment, e.g. from a Key Vault reference in the parameter file");
+            .help(if bicep {
+                "declare it with the `@secure()` decorator and pass the value at deployment, e.g. with `getSecret()` in the `.bicepparam` file"
+            } else {
+                "declare it `\"type\": \"securestring\"` and pass the value at deployment, e.g. from a Key Vault reference in the parameter file"
+            });
         }
     }
 }

@@ -63,6 +63,7 @@ impl Rule for SecureParameterDefault {
             if !parameter.is_secure() || is_allowed_default(default) {
                 continue;
             }
+            let bicep = cx.is_bicep();
             cx.report_node(
                 default,
                 format!(
@@ -70,7 +71,11 @@ impl Rule for SecureParameterDefault {
                     parameter.name
                 ),
             )
-            .help("remove `defaultValue` and give the value at deployment (a parameter file with a Key Vault reference); only `\"\"` or a `newGuid()` expression may be a default");
+            .help(if bicep {
+                "remove the default value and give the value at deployment (`getSecret()` in the `.bicepparam` file); only `''` or `newGuid()` may be a default"
+            } else {
+                "remove `defaultValue` and give the value at deployment (a parameter file with a Key Vault reference); only `\"\"` or a `newGuid()` expression may be a default"
+            });
         }
     }
 }

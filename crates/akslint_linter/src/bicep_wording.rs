@@ -1,0 +1,114 @@
+//! Findings on Bicep files speak Bicep: the rules write their messages and help once, with
+//! ARM JSON snippets in backticks (`"sku": { "tier": "Standard" }`), and for a `.bicep` file
+//! each snippet is rewritten as Bicep (`sku: { tier: 'Standard' }`).
+
+use std::path::Path;
+
+use akslint_diagnostics::Diagnostic;
+
+/// Whether `path` is a Bicep template or parameters file.
+#[must_use]
+pub fn is_bicep(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("bicep") || e.eq_ignore_ascii_case("bicepparam"))
+}
+
+/// Rewrites the message and help of every finding on a Bicep file.
+pub(crate) fn speak_bicep(diagnostics: &mut [Diagnostic]) {
+    for diagnostic in diagnostics {
+        if !is_bicep(diagnostic.file.path()) {
+            continue;
+        }
+        diagnostic.message = in_bicep(&diagnostic.message);
+        if let Some(help) = &diagnostic.help {
+            diagnostic.help = Some(in_bicep(help));
+        }
+    }
+}
+
+/// `text` with the JSON in each backtick-quoted snippet written as Bicep.
+fn in_bicep(text: &str) -> String {
+    if !text.contains('"') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, part) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        // Odd parts are inside backticks (a last unmatched one is left as it is).
+        if i % 2 == 1 {
+            out.push_str(&snippet_in_bicep(part));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+/// One JSON snippet as Bicep: keys unquoted when they are identifiers, strings in single
+/// quotes.
+fn snippet_in_bicep(snippet: &str) -> String {
+    let mut out = String::with_capacity(snippet.len());
+    let mut rest = snippet;
+    while let Some(start) = rest.find('"') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let Some(end) = closing_quote(after) else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let content = &after[..end];
+        rest = &after[end + 1..];
+        let is_key = rest.trim_start().starts_with(':');
+        let identifier = content.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && content
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if is_key && identifier {
+            out.push_str(content);
+        } else {
+            out.push('\'');
+            out.push_str(&content.replace("\\\"", "\"").replace('\'', "\\'"));
+            out.push('\'');
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The index of the `"` that ends a JSON string whose text starts `text`.
+fn closing_quote(text: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => return Some(i),
+            _ => escaped = false,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_become_bicep_and_prose_stays() {
+        assert_eq!(
+            in_bicep(r#"set `"sku": { "name": "Base", "tier": "Standard" }` for "production""#),
+            r#"set `sku: { name: 'Base', tier: 'Standard' }` for "production""#
+        );
+        assert_eq!(
+            in_bicep(r#"`"availabilityZones": ["1", "2"]` and `networkPolicy: ""`"#),
+            "`availabilityZones: ['1', '2']` and `networkPolicy: ''`"
+        );
+        assert_eq!(
+            in_bicep(r#"`{ "kube-audit": true, "a": "it's" }`"#),
+            r"`{ 'kube-audit': true, a: 'it\'s' }`"
+        );
+        assert_eq!(in_bicep("no quotes `here`"), "no quotes `here`");
+    }
+}
