@@ -1,6 +1,7 @@
 //! Findings on Bicep files speak Bicep: the rules write their messages and help once, with
 //! ARM JSON snippets in backticks (`"sku": { "tier": "Standard" }`), and for a `.bicep` file
-//! each snippet is rewritten as Bicep (`sku: { tier: 'Standard' }`).
+//! each snippet is rewritten as Bicep (`sku: { tier: 'Standard' }`); a nested deployment is
+//! called a module.
 
 use std::path::Path;
 
@@ -23,6 +24,12 @@ pub(crate) fn speak_bicep(diagnostics: &mut [Diagnostic]) {
         diagnostic.message = in_bicep(&diagnostic.message);
         if let Some(help) = &diagnostic.help {
             diagnostic.help = Some(in_bicep(help));
+        }
+        for related in &mut diagnostic.related {
+            // A module is what ARM calls a nested deployment.
+            if related.message.contains("nested deployment") {
+                related.message = related.message.replace("nested deployment", "module");
+            }
         }
     }
 }
