@@ -256,6 +256,14 @@ impl<'t> Parser<'t> {
         }
     }
 
+    /// Moves past the current token when an iteration of a loop that started at `before` read
+    /// nothing: whatever went wrong, no token is read twice, so every loop ends.
+    fn ensure_progress(&mut self, before: usize) {
+        if self.position == before {
+            self.advance();
+        }
+    }
+
     fn enter(&mut self) -> bool {
         if self.abandoned {
             return false;
@@ -288,6 +296,7 @@ impl<'t> Parser<'t> {
             if self.kind() == K::EndOfFile {
                 break;
             }
+            let before = self.position;
             let start = self.token().span.start;
             let decorators = self.decorators();
             let kind = self.statement();
@@ -304,6 +313,7 @@ impl<'t> Parser<'t> {
                 self.expected("a new line after the declaration");
                 self.skip_line();
             }
+            self.ensure_progress(before);
         }
         program
     }
@@ -1032,6 +1042,7 @@ impl<'t> Parser<'t> {
             while matches!(self.kind(), K::NewLine | K::Comma) {
                 self.advance();
             }
+            let before = self.position;
             if self.abandoned {
                 break;
             }
@@ -1110,6 +1121,7 @@ impl<'t> Parser<'t> {
                 self.expected("a new line or `,` between properties");
                 self.skip_member(K::RightBrace);
             }
+            self.ensure_progress(before);
         }
         self.leave();
         Expr {
@@ -1134,10 +1146,16 @@ impl<'t> Parser<'t> {
             while matches!(self.kind(), K::NewLine | K::Comma) {
                 self.advance();
             }
+            let before = self.position;
             if self.abandoned || self.eat(K::RightSquare) {
                 break;
             }
             if self.kind() == K::EndOfFile || self.at_declaration_start() {
+                self.expected("`]`");
+                break;
+            }
+            if matches!(self.kind(), K::RightBrace | K::RightParen) {
+                // A closer of something around the array: the `]` is missing.
                 self.expected("`]`");
                 break;
             }
@@ -1155,6 +1173,7 @@ impl<'t> Parser<'t> {
                 self.expected("a new line or `,` between items");
                 self.skip_member(K::RightSquare);
             }
+            self.ensure_progress(before);
         }
         self.leave();
         Expr {

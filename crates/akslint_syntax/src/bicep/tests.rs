@@ -112,3 +112,20 @@ fn local_modules_are_inlined_at_their_path() {
     );
     assert!(root.get_path("resources.r.properties.template").is_none());
 }
+
+/// Found by fuzzing: a stray `}` where an array item belongs made the array loop read it
+/// forever.
+#[test]
+fn stray_closers_never_stall_the_parser() {
+    for text in [
+        "var a = [\n  1\n  }\n]\nvar b = 2\n",
+        "var a = [ ) ]\n",
+        "param p string = x: 'y'\n  z: []\n}\n]\n",
+        "var a = { b: [ } }\n",
+        "var a = f(1, ] )\n",
+        "}}]])) var x = 1\n",
+    ] {
+        let parsed = parse(text, &Limits::default());
+        assert!(!parsed.errors.is_empty(), "{text}");
+    }
+}
