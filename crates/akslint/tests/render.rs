@@ -290,3 +290,63 @@ fn without_the_tools_charts_and_kustomizations_are_errors_not_clean() {
     let message = json[0]["message"].as_str().unwrap_or_default();
     assert!(message.contains("`helm` is not on PATH"), "{message}");
 }
+
+#[test]
+fn an_edited_template_is_linted_by_rendering_its_chart_with_the_editors_text() {
+    use akslint_workspace::{Configurations, Overrides, TemplateBuffers};
+
+    if !have("helm") {
+        return;
+    }
+    let template = repo_root().join(DEPLOYMENT);
+    let saved = std::fs::read_to_string(&template).expect("read template");
+    let configurations = Configurations::new(None, Overrides::default()).expect("configurations");
+    let charts = TemplateBuffers::default();
+    let lines = |text: &str| -> Vec<(u32, String)> {
+        let findings = charts
+            .lint(&template, text, &configurations)
+            .expect("valid configuration")
+            .expect("a chart template");
+        findings
+            .iter()
+            .map(|d| {
+                assert_eq!(d.file.path(), template);
+                (d.range().start.line, d.code.to_string())
+            })
+            .collect()
+    };
+    let expected = [(1, "K8S102"), (18, "K8S107"), (30, "K8S101")].map(|(l, c)| (l, c.to_owned()));
+    assert_eq!(lines(&saved), expected);
+    // The same chart content again comes from the cache.
+    assert_eq!(lines(&saved), expected);
+    assert_eq!(charts.renders(), 1);
+    // Unsaved changes are what is rendered.
+    let edited = saved.replace("privileged: true", "privileged: false");
+    assert_eq!(lines(&edited), expected[..2]);
+    assert_eq!(charts.renders(), 2);
+    // A template that does not render: helm's message on the template's first line.
+    let broken = saved.replace(
+        "{{ .Values.replicas }}",
+        "{{ .Values.replicas | nosuchfunction }}",
+    );
+    let findings = charts
+        .lint(&template, &broken, &configurations)
+        .expect("valid configuration")
+        .expect("a chart template");
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].code, "AKL001");
+    assert!(
+        findings[0].message.contains("nosuchfunction"),
+        "{}",
+        findings[0].message
+    );
+    // A file outside a chart is not a template.
+    let outside = charts
+        .lint(
+            &repo_root().join("testdata/examples/hardened-pod.yaml"),
+            "",
+            &configurations,
+        )
+        .expect("valid configuration");
+    assert!(outside.is_none());
+}

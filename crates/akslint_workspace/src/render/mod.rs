@@ -7,6 +7,7 @@
 //! tool's message.
 
 mod attribute;
+mod buffer;
 mod kustomize;
 mod roots;
 mod tool;
@@ -22,6 +23,7 @@ use akslint_linter::FileFormat;
 use akslint_text::SourceFile;
 use rayon::prelude::*;
 
+pub use buffer::TemplateBuffers;
 pub use roots::{
     CHART_FILE_NAME, KUSTOMIZATION_FILE_NAMES, RenderKind, RenderRoot, chart_of_template,
     split_rendered,
@@ -79,7 +81,7 @@ pub fn lint_rendering(
         .collect::<Result<Vec<_>, ConfigError>>()?;
     let outputs: Vec<Result<String, String>> = governed
         .par_iter()
-        .map(|(root, configured)| render(root, configured, options))
+        .map(|(root, configured)| render(root, None, configured, options))
         .collect();
     let mut templates = Templates::new();
     let mut rendered: HashMap<PathBuf, (Rendered, Arc<ConfiguredLinter>)> = HashMap::new();
@@ -133,9 +135,11 @@ fn max_file_bytes(configured: &ConfiguredLinter) -> u64 {
     configured.linter.settings().limits.max_file_bytes
 }
 
-/// Renders one root, or says why it cannot be rendered.
+/// Renders one root, or says why it cannot be rendered. The values configured for the chart
+/// in `values_dir` (by default the root's directory) apply.
 fn render(
     root: &RenderRoot,
+    values_dir: Option<&Path>,
     configured: &ConfiguredLinter,
     options: &RenderOptions,
 ) -> Result<String, String> {
@@ -145,7 +149,7 @@ fn render(
             let (mut values, mut set) = configured
                 .config
                 .as_ref()
-                .map(|config| config.chart_values(&root.dir))
+                .map(|config| config.chart_values(values_dir.unwrap_or(&root.dir)))
                 .unwrap_or_default();
             values.extend(options.helm_values.iter().cloned());
             set.extend(options.helm_set.iter().cloned());
