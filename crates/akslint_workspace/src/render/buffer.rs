@@ -24,13 +24,16 @@ use crate::run::{Report, invalid_input_diagnostic, lint_into_report};
 const MAX_CHART_FILES: usize = 2_000;
 const MAX_CHART_BYTES: u64 = 32 * 1024 * 1024;
 
+/// The findings of a template and the hash of the chart content they were computed from.
+type Cached = (u64, Arc<Vec<Diagnostic>>);
+
 /// Renders the charts of edited templates, remembering the findings of each template for the
 /// chart content they were computed from.
 #[derive(Debug, Default)]
 pub struct TemplateBuffers {
     options: RenderOptions,
     /// Template -> (hash of its chart's content, its findings).
-    cache: Mutex<HashMap<PathBuf, (u64, Arc<Vec<Diagnostic>>)>>,
+    cache: Mutex<HashMap<PathBuf, Cached>>,
     /// How many times `helm` was run (cache misses).
     renders: Mutex<usize>,
 }

@@ -1,6 +1,7 @@
 //! Helm charts and Kustomize directories: rendered with the real tools (`helm template`,
 //! `kubectl kustomize`), linted with the other files of the run, and their findings pointed
-//! back at the template files (see [`attribute`]).
+//! back at the template files: on the line of the offending key when the template writes that
+//! key exactly once, else on the template's first line.
 //!
 //! A directory that cannot be rendered (the tool is missing, fails or hangs) is never a clean
 //! result: it gets an `AKL001` finding on its `Chart.yaml` or `kustomization.yaml` with the
