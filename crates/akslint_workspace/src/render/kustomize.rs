@@ -36,11 +36,18 @@ pub(crate) fn build(dir: &Path, timeout: Duration, max_bytes: u64) -> Result<Str
     );
     std::fs::write(wrapper_dir.join("kustomization.yaml"), kustomization)
         .map_err(|error| format!("cannot write a temporary kustomization: {error}"))?;
-    let output = run_kustomize(&wrapper_dir, timeout, max_bytes)?;
-    let display_base = display_base(dir);
+    let output = run_kustomize(&wrapper_dir, timeout, max_bytes).map_err(|message| {
+        // Say where the user's directory is, not how the temporary one reaches it.
+        let target = target.to_string_lossy();
+        message.replace(target.as_ref(), &dir.to_string_lossy())
+    })?;
     Ok(with_source_comments(&output, |origin| {
+        // Shown the way the user wrote the directory: `./k/overlay` gives `./k/base/x.yaml`.
         let file = normalize(&wrapper_dir.join(origin));
-        display_path(&file, display_base.as_deref())
+        let from_dir = relative_path(&canonical, &file);
+        join_lexically(dir, &from_dir)
+            .to_string_lossy()
+            .into_owned()
     }))
 }
 
@@ -69,8 +76,24 @@ fn run_kustomize(dir: &Path, timeout: Duration, max_bytes: u64) -> Result<String
             `kustomize` is on PATH (akslint builds kustomizations with `kubectl kustomize`); \
             install one, or lint built output with `kubectl kustomize DIR | akslint check -`"
             .to_owned(),
-        ToolError::Failed(message) => format!("building this kustomization failed: {message}"),
+        ToolError::Failed(message) => format!(
+            "building this kustomization failed: {}",
+            without_log_prefix(&message)
+        ),
     })
+}
+
+/// kubectl's error without its log-line wrapping (`E1128 18:43:51.95 1962 run.go:72]
+/// "command failed" err="…"`): the part the user needs.
+fn without_log_prefix(message: &str) -> String {
+    let logged = message.starts_with('E') && message.contains("] \"command failed\" err=\"");
+    match message.split_once(" err=\"") {
+        Some((_, error)) if logged => error
+            .strip_suffix('"')
+            .unwrap_or(error)
+            .replace("\\\"", "\""),
+        _ => message.to_owned(),
+    }
 }
 
 /// The stream with `# Source: <where>` before each object that has an origin annotation.
@@ -126,21 +149,22 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// The canonical working directory when `dir` is relative: origins are then shown relative
-/// to it, as the user's own paths are.
-fn display_base(dir: &Path) -> Option<PathBuf> {
-    if dir.is_absolute() {
-        return None;
+/// `base` joined with `relative`, each `..` of `relative` taking away a name of `base` when
+/// there is one to take.
+fn join_lexically(base: &Path, relative: &Path) -> PathBuf {
+    let mut out = base.to_path_buf();
+    for component in relative.components() {
+        match component {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
     }
-    std::env::current_dir().ok()?.canonicalize().ok()
-}
-
-/// `file` relative to `base` when it is below it, else as it is.
-fn display_path(file: &Path, base: Option<&Path>) -> String {
-    base.and_then(|base| file.strip_prefix(base).ok())
-        .unwrap_or(file)
-        .to_string_lossy()
-        .into_owned()
+    out
 }
 
 /// The relative path from directory `from` to `to`, both absolute and canonical.
@@ -175,6 +199,16 @@ mod tests {
     }
 
     #[test]
+    fn kubectl_log_prefixes_are_dropped() {
+        let logged = r#"E1128 18:43:51.951797    1962 run.go:72] "command failed" err="accumulating resources: \"x\" missing""#;
+        assert_eq!(
+            without_log_prefix(logged),
+            r#"accumulating resources: "x" missing"#
+        );
+        assert_eq!(without_log_prefix("error: plain"), "error: plain");
+    }
+
+    #[test]
     fn paths_between_directories() {
         assert_eq!(
             relative_path(Path::new("/tmp/x"), Path::new("/work/k/prod")),
@@ -185,12 +219,15 @@ mod tests {
             Path::new("/work/k/base/d.yaml")
         );
         assert_eq!(
-            display_path(Path::new("/work/k/d.yaml"), Some(Path::new("/work"))),
-            "k/d.yaml"
+            join_lexically(
+                Path::new("./k/overlays/prod"),
+                Path::new("../../base/d.yaml")
+            ),
+            Path::new("./k/base/d.yaml")
         );
         assert_eq!(
-            display_path(Path::new("/other/d.yaml"), Some(Path::new("/work"))),
-            "/other/d.yaml"
+            join_lexically(Path::new("prod"), Path::new("../../base/d.yaml")),
+            Path::new("../base/d.yaml")
         );
     }
 }

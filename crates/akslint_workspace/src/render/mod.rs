@@ -13,7 +13,7 @@ mod kustomize;
 mod roots;
 mod tool;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -105,6 +105,19 @@ pub fn lint_rendering(
         }
     }
     lint_into_report(&sources, &parameters, &mut report);
+    // A file that is linted itself and included by a kustomization would be reported twice.
+    let plain_findings: HashSet<(PathBuf, String, String)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| !rendered.contains_key(d.file.path()))
+        .map(|d| {
+            (
+                d.file.path().to_path_buf(),
+                d.code.to_string(),
+                d.message.clone(),
+            )
+        })
+        .collect();
     report.diagnostics.retain_mut(|diagnostic| {
         let Some((index, configured)) = rendered.get(diagnostic.file.path()) else {
             return true;
@@ -115,8 +128,14 @@ pub fn lint_rendering(
             &mut templates,
             max_file_bytes(configured),
         );
+        let key = (
+            diagnostic.file.path().to_path_buf(),
+            diagnostic.code.to_string(),
+            diagnostic.message.clone(),
+        );
         // `per-file-ignores` name the template files, which are what the user sees.
         !configured.ignores(diagnostic.file.path(), &diagnostic.code)
+            && !plain_findings.contains(&key)
     });
     report.diagnostics.sort_by(Diagnostic::output_order);
     // The same template rendered twice (a base under two overlays) is reported once.

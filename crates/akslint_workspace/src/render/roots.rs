@@ -85,7 +85,9 @@ pub fn split_rendered(candidates: &[Candidate]) -> (Vec<Candidate>, Vec<RenderRo
     let mut roots: Vec<RenderRoot> = Vec::new();
     for candidate in candidates.iter().filter(|c| c.problem.is_none()) {
         if let Some(root) = RenderRoot::of_manifest(&candidate.path) {
-            roots.push(root);
+            if !is_component(&root) {
+                roots.push(root);
+            }
         } else if candidate.explicit
             && let Some(root) = chart_of_template(&candidate.path)
         {
@@ -122,6 +124,24 @@ pub fn split_rendered(candidates: &[Candidate]) -> (Vec<Candidate>, Vec<RenderRo
     (plain, roots)
 }
 
+/// Whether a kustomization is a `Component`: one that only other kustomizations include
+/// (`components:`), which kustomize refuses to build on its own.
+fn is_component(root: &RenderRoot) -> bool {
+    use std::io::Read;
+
+    if root.kind != RenderKind::Kustomize {
+        return false;
+    }
+    let mut text = String::new();
+    // The kind is near the top; a bounded read keeps a huge file cheap.
+    let read = std::fs::File::open(&root.manifest)
+        .and_then(|file| file.take(64 * 1024).read_to_string(&mut text));
+    read.is_ok()
+        && text
+            .lines()
+            .any(|line| line.trim_end() == "kind: Component")
+}
+
 #[cfg(test)]
 mod tests {
     use akslint_linter::FileFormat;
@@ -149,11 +169,17 @@ mod tests {
             "k/base/deploy.yaml",
             "k/overlay/kustomization.yml",
             "k/overlay/patch.yaml",
+            "k/component/kustomization.yaml",
             "plain.yaml",
         ] {
             let path = root.join(path);
+            let text = if path.ends_with("component/kustomization.yaml") {
+                "kind: Component\n"
+            } else {
+                "kind: x\n"
+            };
             std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-            std::fs::write(path, "kind: x\n").expect("write");
+            std::fs::write(path, text).expect("write");
         }
         let candidates = [
             candidate(&root.join("web/Chart.yaml"), false),
@@ -163,6 +189,7 @@ mod tests {
             candidate(&root.join("k/base/deploy.yaml"), false),
             candidate(&root.join("k/overlay/kustomization.yml"), false),
             candidate(&root.join("k/overlay/patch.yaml"), false),
+            candidate(&root.join("k/component/kustomization.yaml"), false),
             candidate(&root.join("plain.yaml"), false),
         ];
         let (plain, roots) = split_rendered(&candidates);
@@ -174,6 +201,7 @@ mod tests {
                 root.join("web/charts/db/Chart.yaml"),
                 root.join("k/base/kustomization.yaml"),
                 root.join("k/overlay/kustomization.yml"),
+                root.join("k/component/kustomization.yaml"),
                 root.join("plain.yaml"),
             ]
         );
