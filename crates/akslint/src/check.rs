@@ -11,8 +11,8 @@ use akslint_model::k8s::CustomWorkloadKind;
 use akslint_text::SourceFile;
 use akslint_workspace::baseline::Baseline;
 use akslint_workspace::{
-    Configurations, FindingFilter, FixOptions, FixedFile, Overrides, Report, discover,
-    fix_candidates, fix_text, lint_candidates_with_parameters, lint_reader,
+    Configurations, FindingFilter, FixOptions, FixedFile, Overrides, RenderOptions, Report,
+    discover, fix_candidates, fix_text, lint_reader, lint_rendering, split_rendered,
 };
 use clap::{Args, ValueEnum};
 
@@ -81,6 +81,14 @@ pub struct CheckArgs {
     /// the `<template>.parameters*.json` beside it; repeat for one evaluation per file.
     #[arg(long = "parameters", value_name = "FILE")]
     parameter_files: Vec<PathBuf>,
+    /// A values file for every Helm chart of the run (`helm template --values`), after those
+    /// of `[helm.charts]` in `akslint.toml`; repeat for several.
+    #[arg(long = "helm-values", value_name = "FILE")]
+    helm_values: Vec<PathBuf>,
+    /// A value for every Helm chart of the run (`helm template --set KEY=VALUE`); repeat for
+    /// several.
+    #[arg(long = "helm-set", value_name = "KEY=VALUE")]
+    helm_set: Vec<String>,
     /// Use this configuration file for every file, instead of the closest `akslint.toml`.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -138,6 +146,14 @@ fn configurations(args: &CheckArgs) -> Result<Configurations, String> {
         ignore_suppressions: args.no_suppressions,
     };
     Configurations::new(args.config.as_deref(), overrides).map_err(|e| e.to_string())
+}
+
+fn render_options(args: &CheckArgs) -> RenderOptions {
+    RenderOptions {
+        helm_values: args.helm_values.clone(),
+        helm_set: args.helm_set.clone(),
+        ..RenderOptions::default()
+    }
 }
 
 /// `akslint check`.
@@ -213,10 +229,13 @@ pub fn run(args: &CheckArgs) -> u8 {
     if !files.is_empty() {
         match discover(&files) {
             Ok(candidates) => {
-                let report = match lint_candidates_with_parameters(
-                    &candidates,
+                let (plain, roots) = split_rendered(&candidates);
+                let report = match lint_rendering(
+                    &plain,
+                    &roots,
                     &configurations,
                     &args.parameter_files,
+                    &render_options(args),
                 ) {
                     Ok(report) => report,
                     Err(error) => {
@@ -336,13 +355,25 @@ fn run_fix(args: &CheckArgs, configurations: &Configurations, input: FixInput<'_
                 return exit::ERROR;
             }
         };
-        let fixed = match fix_candidates(&candidates, configurations, options) {
+        // Rendered output is linted, not fixed: its fixes would be edits of the output.
+        let (plain, roots) = split_rendered(&candidates);
+        let fixed = match fix_candidates(&plain, configurations, options) {
             Ok(fixed) => fixed,
             Err(error) => {
                 eprintln!("akslint: {error}");
                 return exit::ERROR;
             }
         };
+        match lint_rendering(&[], &roots, configurations, &[], &render_options(args)) {
+            Ok(rendered) => {
+                files_checked += rendered.files_checked;
+                diagnostics.extend(rendered.diagnostics);
+            }
+            Err(error) => {
+                eprintln!("akslint: {error}");
+                return exit::ERROR;
+            }
+        }
         files_checked += fixed.report.files_checked;
         for (path, error) in &fixed.report.io_errors {
             eprintln!("akslint: cannot read {path}: {error}");

@@ -92,6 +92,9 @@ pub struct Diagnostic {
     pub object: Option<ObjectRef>,
     /// The Helm template that produced the document (`# Source:`).
     pub source_template: Option<String>,
+    /// Where the finding is in the rendered output of a Helm chart or Kustomize directory,
+    /// when [`Self::file`] and [`Self::span`] point at the template that produced it.
+    pub rendered_range: Option<Range>,
     /// Secondary locations.
     pub related: Vec<Related>,
     /// The rule's documentation page.

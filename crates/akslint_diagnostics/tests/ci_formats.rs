@@ -57,6 +57,7 @@ fn diagnostic(
         span: span_of(file, needle),
         object: None,
         source_template: None,
+        rendered_range: None,
         related: Vec::new(),
         url: Some(rule_url(code)),
         fix: None,

@@ -253,6 +253,7 @@ pub(crate) fn new_diagnostic(
         span,
         object,
         source_template: None,
+        rendered_range: None,
         related: Vec::new(),
         url: Some(rule_url(rule.code)),
         fix: None,

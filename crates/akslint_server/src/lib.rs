@@ -14,15 +14,15 @@ mod actions;
 mod convert;
 mod document;
 mod hover;
+mod templates;
 
 use std::collections::{HashMap, HashSet};
 use std::error::Error;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use akslint_diagnostics::Diagnostic;
-use akslint_workspace::{Configurations, FixOptions, Overrides, fix_text, lint_text};
+use akslint_workspace::{Configurations, FixOptions, Overrides, TemplateBuffers, fix_text};
 use crossbeam_channel::{Receiver, Sender, select};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
@@ -62,6 +62,10 @@ struct ClientSettings {
     select: Vec<String>,
     /// Rules to ignore, as `--ignore`.
     ignore: Vec<String>,
+    /// Lint chart templates by rendering their chart with `helm` (otherwise they are left
+    /// alone: they are Go templates, not YAML).
+    #[serde(rename = "renderHelmCharts")]
+    render_helm_charts: bool,
 }
 
 /// The result of linting one version of one document on a worker thread.
@@ -75,6 +79,8 @@ struct LintResult {
 /// An open document and its latest findings.
 struct Entry {
     document: Document,
+    /// A chart template: linted only by rendering its chart (see [`templates`]).
+    go_template: bool,
     /// The findings and the version they were computed for.
     findings: Option<(i32, Arc<Vec<Diagnostic>>)>,
 }
@@ -87,6 +93,8 @@ struct Server {
     pull: bool,
     overrides: Overrides,
     configurations: Arc<Configurations>,
+    /// Renders the charts of edited templates, when the client opted in.
+    charts: Option<Arc<TemplateBuffers>>,
     documents: HashMap<Uri, Entry>,
     /// Documents to lint, and when (the debounce deadline).
     pending: HashMap<Uri, Instant>,
@@ -147,6 +155,9 @@ pub fn run(connection: Connection) -> Result<(), Box<dyn Error + Send + Sync>> {
         pull,
         overrides,
         configurations: Arc::new(configurations),
+        charts: settings
+            .render_helm_charts
+            .then(|| Arc::new(TemplateBuffers::default())),
         documents: HashMap::new(),
         pending: HashMap::new(),
         in_flight: HashSet::new(),
@@ -339,11 +350,13 @@ impl Server {
                 if !is_lintable(&item.language_id, &path) {
                     return Ok(());
                 }
+                let go_template = templates::is_go_template(&item.language_id, &path);
                 let document = Document::new(path, item.text, item.version);
                 self.documents.insert(
                     item.uri.clone(),
                     Entry {
                         document,
+                        go_template,
                         findings: None,
                     },
                 );
@@ -423,13 +436,22 @@ impl Server {
             let path = entry.document.path.clone();
             let text = entry.document.text.clone();
             let version = entry.document.version;
+            let go_template = entry.go_template;
             let configurations = Arc::clone(&self.configurations);
+            let charts = self.charts.clone();
             let sender = self.results.0.clone();
             self.in_flight.insert(uri.clone());
-            // `lint_text` turns a panic into a finding, so a result always comes back and the
+            // Linting turns a panic into a finding, so a result always comes back and the
             // document never stays in flight.
             std::thread::spawn(move || {
-                let diagnostics = lint_text(&path, text, &configurations).map_err(|e| e.0);
+                let diagnostics = templates::lint_document(
+                    &path,
+                    text,
+                    go_template,
+                    &configurations,
+                    charts.as_deref(),
+                )
+                .map_err(|e| e.0);
                 // The loop may have stopped meanwhile: then nobody wants the result.
                 let _ = sender.send(LintResult {
                     uri,
@@ -569,7 +591,15 @@ impl Server {
             return Some(Arc::clone(findings));
         }
         let text = entry.document.text.clone();
-        let findings = Arc::new(lint(&entry.document.path, text, &self.configurations));
+        let findings = templates::lint_document(
+            &entry.document.path,
+            text,
+            entry.go_template,
+            &self.configurations,
+            self.charts.as_deref(),
+        );
+        // An invalid configuration becomes no findings (publishing reports it to the user).
+        let findings = Arc::new(findings.unwrap_or_default());
         entry.findings = Some((version, Arc::clone(&findings)));
         Some(findings)
     }
@@ -628,12 +658,6 @@ impl Server {
     }
 }
 
-/// Lints one text for a request; an invalid configuration becomes no findings (publishing
-/// reports it to the user).
-fn lint(path: &Path, text: String, configurations: &Configurations) -> Vec<Diagnostic> {
-    lint_text(path, text, configurations).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -647,6 +671,7 @@ mod tests {
             pull: false,
             overrides: Overrides::default(),
             configurations: Arc::new(Configurations::new(None, Overrides::default())?),
+            charts: None,
             documents: HashMap::new(),
             pending: HashMap::new(),
             in_flight: HashSet::new(),
@@ -659,6 +684,7 @@ mod tests {
             uri.clone(),
             Entry {
                 document,
+                go_template: false,
                 findings: None,
             },
         );

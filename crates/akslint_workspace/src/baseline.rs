@@ -157,6 +157,7 @@ mod tests {
                 namespace: None,
             }),
             source_template: None,
+            rendered_range: None,
             related: Vec::new(),
             url: None,
             fix: None,

@@ -26,6 +26,10 @@
 //! max-depth = 256                   # nested collections; 256 at most
 //! max-expanded-nodes = 1000000      # nodes YAML aliases may add to one file
 //! max-documents = 100000            # documents in one YAML stream
+//!
+//! [helm.charts."charts/web"]        # a chart directory, relative to this file
+//! values = ["charts/web/values-prod.yaml"]  # `helm template -f`, relative to this file
+//! set = ["replicas=3"]              # `helm template --set`
 //! ```
 //!
 //! Command-line options win over the file: `--select` replaces its `select`, `--ignore` and
@@ -69,6 +73,30 @@ pub struct ConfigFile {
     /// Input limits.
     #[serde(default)]
     pub limits: LimitsSection,
+    /// How Helm charts are rendered.
+    #[serde(default)]
+    pub helm: HelmSection,
+}
+
+/// `[helm]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct HelmSection {
+    /// Values of each chart, by its directory relative to the configuration file.
+    #[serde(default)]
+    pub charts: BTreeMap<String, ChartValues>,
+}
+
+/// `[helm.charts."<dir>"]`: what `helm template` is given for one chart.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ChartValues {
+    /// Values files (`-f`), relative to the configuration file.
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// `--set` assignments, `key=value`.
+    #[serde(default)]
+    pub set: Vec<String>,
 }
 
 /// `[limits]`: each absent key keeps its default (see [`Limits`]).
@@ -285,6 +313,24 @@ impl Config {
         let dir = self.dir();
         let dir = dir.strip_prefix(".").unwrap_or(dir);
         path.strip_prefix(dir).unwrap_or(path)
+    }
+
+    /// The values files (resolved against this file's directory) and `--set` assignments
+    /// configured for the chart in `chart_dir`.
+    #[must_use]
+    pub fn chart_values(&self, chart_dir: &Path) -> (Vec<PathBuf>, Vec<String>) {
+        let relative = self.relative(chart_dir);
+        let entry = self.file.helm.charts.iter().find(|(dir, _)| {
+            let dir = Path::new(dir.as_str());
+            dir.strip_prefix(".")
+                .unwrap_or(dir)
+                .components()
+                .eq(relative.components())
+        });
+        entry.map_or_else(Default::default, |(_, values)| {
+            let files = values.values.iter().map(|v| self.dir().join(v)).collect();
+            (files, values.set.clone())
+        })
     }
 
     /// Whether a walked file is excluded.
@@ -558,6 +604,10 @@ max-file-bytes = 1000000
 max-depth = 64
 max-expanded-nodes = 5000
 max-documents = 10
+
+[helm.charts."charts/web"]
+values = ["charts/web/values-prod.yaml"]
+set = ["replicas=3"]
 "#;
 
     #[test]
@@ -581,6 +631,17 @@ max-documents = 10
                 max_expanded_nodes: 5_000,
                 max_documents: 10,
             }
+        );
+        assert_eq!(
+            config.chart_values(Path::new("repo/charts/web")),
+            (
+                vec![PathBuf::from("repo/charts/web/values-prod.yaml")],
+                vec!["replicas=3".to_owned()]
+            )
+        );
+        assert_eq!(
+            config.chart_values(Path::new("repo/charts/api")),
+            (vec![], vec![])
         );
         assert!(config.excludes(Path::new("repo/vendor/x.yaml")));
         assert!(!config.excludes(Path::new("repo/app/x.yaml")));
@@ -615,6 +676,8 @@ max-documents = 10
         collect(&schema["properties"]["lint"]["properties"]["options"]);
         collect(&schema["properties"]["workload-kinds"]["items"]);
         collect(&schema["properties"]["limits"]);
+        collect(&schema["properties"]["helm"]);
+        collect(&schema["properties"]["helm"]["properties"]["charts"]["additionalProperties"]);
         names.sort();
         // Every key of the complete example, which the reader accepts with unknown keys denied.
         let mut written: Vec<String> = FULL
@@ -626,6 +689,8 @@ max-documents = 10
                 [
                     "limits",
                     "lint",
+                    "helm",
+                    "charts",
                     "options",
                     "per-file-ignores",
                     "workload-kinds",

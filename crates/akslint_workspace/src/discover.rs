@@ -198,12 +198,7 @@ fn special_kind(file_type: FileType) -> &'static str {
 /// A file under a chart's `templates/` is Go template source, not YAML: it is linted once
 /// rendered, never as it is (it would only produce false syntax errors on `{{ }}`).
 fn is_helm_template(path: &Path) -> bool {
-    path.ancestors().skip(1).any(|dir| {
-        dir.file_name().is_some_and(|name| name == "templates")
-            && dir
-                .parent()
-                .is_some_and(|chart| chart.join("Chart.yaml").is_file())
-    })
+    crate::render::chart_of_template(path).is_some()
 }
 
 #[cfg(test)]

@@ -9,11 +9,13 @@ pub mod baseline;
 pub mod config;
 mod discover;
 mod fix;
+pub mod render;
 mod run;
 
 pub use config::{ConfigError, Configurations, Overrides};
 pub use discover::{Candidate, DiscoveryError, discover};
 pub use fix::{FindingFilter, FixOptions, FixReport, FixedFile, fix_candidates, fix_text};
+pub use render::{RenderOptions, TemplateBuffers, lint_rendering, split_rendered};
 pub use run::{
     Report, lint_candidates, lint_candidates_with_parameters, lint_reader, lint_text,
     lint_text_with_parameters,

@@ -83,17 +83,27 @@ pub fn lint_candidates_with_parameters(
 ) -> Result<Report, ConfigError> {
     let (sources, mut report) = read_candidates(candidates, configurations)?;
     let parameters = read_parameter_files(parameter_files, &mut report);
-    let linted = lint_sources(&sources, &parameters);
+    lint_into_report(&sources, &parameters, &mut report);
+    Ok(report)
+}
+
+/// Lints read sources together and adds their findings (sorted) and internal errors to
+/// `report`.
+pub(crate) fn lint_into_report(
+    sources: &[Source],
+    parameter_files: &[Arc<SourceFile>],
+    report: &mut Report,
+) {
+    let linted = lint_sources(sources, parameter_files);
     report.diagnostics.extend(linted.elsewhere);
     report.internal_errors.extend(linted.internal_errors);
-    for (step, (file, _, _)) in linted.per_file.into_iter().zip(&sources) {
+    for (step, (file, _, _)) in linted.per_file.into_iter().zip(sources) {
         match step {
             Ok(diagnostics) => report.diagnostics.extend(diagnostics),
             Err(panic) => report.internal_error(file, panic),
         }
     }
     report.diagnostics.sort_by(Diagnostic::output_order);
-    Ok(report)
 }
 
 /// Reads the candidates that their configuration does not exclude: the sources to lint, and a
@@ -538,6 +548,15 @@ enum Engine {
     LimitExceeded,
 }
 
+/// An `AKL001` (invalid input) diagnostic: the input cannot be read, parsed or rendered.
+pub(crate) fn invalid_input_diagnostic(
+    file: &Arc<SourceFile>,
+    message: String,
+    span: Span,
+) -> Diagnostic {
+    engine_diagnostic(file, Engine::InvalidInput, message, span)
+}
+
 fn engine_diagnostic(
     file: &Arc<SourceFile>,
     engine: Engine,
@@ -558,6 +577,7 @@ fn engine_diagnostic(
         span,
         object: None,
         source_template: None,
+        rendered_range: None,
         related: Vec::new(),
         url: Some(rule_url(meta.code)),
         fix: None,

@@ -40,12 +40,15 @@ function clientOptions(): LanguageClientOptions {
       // Bicep files are linted natively once akslint reads Bicep (issue 5); until then they
       // have no findings.
       { scheme: "file", language: "bicep" },
+      // Chart templates (the Helm extension's language): findings only with renderHelmCharts.
+      { scheme: "file", language: "helm" },
       { scheme: "untitled", language: "yaml" },
     ],
     // The server reads these once at start; a change restarts it (see below).
     initializationOptions: {
       select: settings.get<string[]>("select", []),
       ignore: settings.get<string[]>("ignore", []),
+      renderHelmCharts: settings.get<boolean>("renderHelmCharts", false),
     },
     synchronize: {
       fileEvents: vscode.workspace.createFileSystemWatcher(

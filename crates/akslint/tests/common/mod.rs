@@ -6,14 +6,25 @@ use std::process::{Child, Command, Output, Stdio};
 
 /// Starts `akslint args` in `dir` and writes `stdin` to it.
 pub fn spawn(dir: &Path, args: &[&str], stdin: &[u8]) -> Child {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_akslint"))
+    spawn_with(dir, args, stdin, |_| {})
+}
+
+/// [`spawn`], with the command changed by `configure` first (its environment, say).
+pub fn spawn_with(
+    dir: &Path,
+    args: &[&str],
+    stdin: &[u8],
+    configure: impl FnOnce(&mut Command),
+) -> Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_akslint"));
+    command
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("akslint starts");
+        .stderr(Stdio::piped());
+    configure(&mut command);
+    let mut child = command.spawn().expect("akslint starts");
     if let Some(mut pipe) = child.stdin.take() {
         // A run that fails on its arguments, or stops reading early (over the size limit),
         // closes the pipe: a broken pipe is fine.

@@ -70,9 +70,15 @@ fn render_one(renderer: &Renderer, diagnostic: &Diagnostic) -> String {
             ),
     ];
     if let Some(template) = &diagnostic.source_template {
-        groups.push(Group::with_title(Level::NOTE.secondary_title(format!(
-            "rendered from Helm template `{template}`"
-        ))));
+        let note = match diagnostic.rendered_range {
+            // akslint rendered it: the range above is in the template.
+            Some(range) => format!(
+                "rendered from `{template}`; at line {}, column {} of the rendered output",
+                range.start.line, range.start.column
+            ),
+            None => format!("rendered from Helm template `{template}`"),
+        };
+        groups.push(Group::with_title(Level::NOTE.secondary_title(note)));
     }
     if let Some(help) = &diagnostic.help {
         groups.push(Group::with_title(

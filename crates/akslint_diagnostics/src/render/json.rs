@@ -14,6 +14,8 @@ struct JsonDiagnostic<'a> {
     range: Range,
     object: Option<&'a ObjectRef>,
     source_template: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rendered_range: Option<Range>,
     related: Vec<JsonRelated<'a>>,
     url: Option<&'a str>,
     fix: Option<JsonFix<'a>>,
@@ -50,6 +52,7 @@ fn to_json(diagnostic: &Diagnostic) -> JsonDiagnostic<'_> {
         range: diagnostic.range(),
         object: diagnostic.object.as_ref(),
         source_template: diagnostic.source_template.as_deref(),
+        rendered_range: diagnostic.rendered_range,
         related: diagnostic
             .related
             .iter()

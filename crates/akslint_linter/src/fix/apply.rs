@@ -211,6 +211,7 @@ mod tests {
             span: Span::empty(0),
             object: None,
             source_template: None,
+            rendered_range: None,
             related: Vec::new(),
             url: None,
             fix: Some(Fix {
