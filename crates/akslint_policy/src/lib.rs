@@ -7,6 +7,7 @@
 //! workloads create) with each constraint that matches it, the way Gatekeeper's admission
 //! webhook does, and turns each violation into a diagnostic on the object in its source file.
 
+mod builtins;
 mod constraint;
 mod eval;
 mod load;
@@ -77,8 +78,8 @@ impl PolicySet {
         &self.problems
     }
 
-    /// One line per constraint with placeholders: which value each was given, and where it
-    /// came from (`--policy-values`, the parameter's default, or empty).
+    /// One line per placeholder value: which value a placeholder was given, where it came
+    /// from (`--policy-values`, the parameter's default, or empty), and in which constraints.
     #[must_use]
     pub fn notes(&self) -> &[String] {
         &self.notes

@@ -82,6 +82,8 @@ impl PolicySet {
             .map(|(index, template)| (template.kind.as_str(), index))
             .collect();
         let mut constraints = Vec::new();
+        // (placeholder, value shown, origin) -> the constraints that used it.
+        let mut used: BTreeMap<(String, String, &str), Vec<String>> = BTreeMap::new();
         for (constraint, placeholders) in raw {
             let Some(&index) = by_kind.get(constraint.kind.as_str()) else {
                 set.problems.push(Problem {
@@ -95,29 +97,30 @@ impl PolicySet {
                 continue;
             };
             let constraint = constraint.fill(&placeholders, &values, &set.templates[index].schema);
-            if !constraint.values.is_empty() {
-                let used: Vec<String> = constraint
-                    .values
-                    .iter()
-                    .map(|(name, value, origin)| {
-                        let shown = match value {
-                            Value::String(_) => format!("{:?}", as_text(value)),
-                            _ => as_text(value),
-                        };
-                        format!("{name} = {shown} ({})", origin.describe())
-                    })
-                    .collect();
-                set.notes.push(format!(
-                    "policy {} `{}` ({}): {}",
-                    constraint.kind,
-                    constraint.name,
-                    constraint.file.path().display(),
-                    used.join(", ")
-                ));
+            for (name, value, origin) in &constraint.values {
+                let shown = match value {
+                    Value::String(_) => format!("{:?}", as_text(value)),
+                    _ => as_text(value),
+                };
+                used.entry((name.clone(), shown, origin.describe()))
+                    .or_default()
+                    .push(constraint.name.clone());
             }
             constraints.push((index, constraint));
         }
         set.constraints = constraints;
+        set.notes = used
+            .into_iter()
+            .map(|((name, shown, origin), users)| {
+                let by = if users.len() <= 3 {
+                    let names: Vec<String> = users.iter().map(|u| format!("`{u}`")).collect();
+                    format!("constraint {}", names.join(", "))
+                } else {
+                    format!("{} constraints", users.len())
+                };
+                format!("policy placeholder `{name}` = {shown} ({origin}) in {by}")
+            })
+            .collect();
         Ok(set)
     }
 }

@@ -195,7 +195,7 @@ pub fn as_text(value: &Value) -> String {
     match value {
         Value::String(text) => text.to_string(),
         Value::Null | Value::Undefined => String::new(),
-        other => other.to_json_str().unwrap_or_default(),
+        other => serde_json::to_string(other).unwrap_or_default(),
     }
 }
 

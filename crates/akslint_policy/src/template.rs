@@ -80,6 +80,8 @@ impl Template {
         let mut engine = Engine::new();
         // Gatekeeper's v1beta1 and v1 templates are written in Rego v0 (no `if`, no `contains`).
         engine.set_rego_v0(true);
+        crate::builtins::add_legacy_builtins(&mut engine)
+            .map_err(|error| problem(rego.span(), format!("cannot prepare the Rego engine: {error}")))?;
         let mut template = Self {
             kind: kind.to_owned(),
             file: Arc::clone(file),

@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod config;
 mod discover;
 mod fix;
+mod policy;
 mod run;
 
 pub use config::{ConfigError, Configurations, Overrides};
