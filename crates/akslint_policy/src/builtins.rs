@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use regex::Regex;
 use regorus::{Engine, Value};
 
@@ -21,37 +21,48 @@ pub fn add_legacy_builtins(engine: &mut Engine) -> Result<()> {
     engine.add_extension(
         "any".to_owned(),
         1,
-        Box::new(|args: Vec<Value>| Ok(Value::from(members(&args)?.iter().any(|v| *v == Value::from(true))))),
+        Box::new(|args: Vec<Value>| Ok(members_test(&args, false))),
     )?;
     engine.add_extension(
         "all".to_owned(),
         1,
-        Box::new(|args: Vec<Value>| Ok(Value::from(members(&args)?.iter().all(|v| *v == Value::from(true))))),
+        Box::new(|args: Vec<Value>| Ok(members_test(&args, true))),
     )?;
     Ok(())
 }
 
 /// `re_match(pattern, value)`: the alias of `regex.match`. Patterns are compiled once.
+/// Arguments that are not strings, or a pattern that does not compile, leave the call
+/// undefined, as OPA's builtins do when their errors are not strict.
 fn re_match(cache: &mut HashMap<String, Regex>, args: &[Value]) -> Result<Value> {
     let [Value::String(pattern), Value::String(value)] = args else {
-        bail!("re_match expects two strings");
+        return Ok(Value::Undefined);
     };
     if !cache.contains_key(pattern.as_ref()) {
-        let regex = Regex::new(pattern)?;
+        let Ok(regex) = Regex::new(pattern) else {
+            return Ok(Value::Undefined);
+        };
         cache.insert(pattern.to_string(), regex);
     }
-    Ok(Value::from(
-        cache.get(pattern.as_ref()).is_some_and(|regex| regex.is_match(value)),
-    ))
+    Ok(cache
+        .get(pattern.as_ref())
+        .map_or(Value::Undefined, |regex| Value::from(regex.is_match(value))))
 }
 
-/// The members of the array or set argument of `any`/`all`.
-fn members(args: &[Value]) -> Result<Vec<Value>> {
-    match args {
-        [Value::Array(items)] => Ok(items.iter().cloned().collect()),
-        [Value::Set(items)] => Ok(items.iter().cloned().collect()),
-        _ => bail!("expects an array or a set"),
-    }
+/// `any`/`all` over the array or set argument: whether any (all) members are `true`;
+/// undefined for another argument.
+fn members_test(args: &[Value], all: bool) -> Value {
+    let members: Vec<&Value> = match args {
+        [Value::Array(items)] => items.iter().collect(),
+        [Value::Set(items)] => items.iter().collect(),
+        _ => return Value::Undefined,
+    };
+    let is_true = |v: &&Value| **v == Value::from(true);
+    Value::from(if all {
+        members.iter().all(is_true)
+    } else {
+        members.iter().any(is_true)
+    })
 }
 
 #[cfg(test)]
@@ -65,11 +76,12 @@ mod tests {
         add_legacy_builtins(&mut engine)?;
         engine.add_policy(
             "t.rego".to_owned(),
-            "package t\nr { re_match(\"^a+$\", \"aaa\") }\ny { any([false, true]) }\nn { all({true, false}) }\n".to_owned(),
+            "package t\nr { re_match(\"^a+$\", \"aaa\") }\ny { any([false, true]) }\nn { all({true, false}) }\nu { not re_match(null, \"a\") }\n".to_owned(),
         )?;
         assert_eq!(engine.eval_rule("data.t.r".to_owned())?, Value::from(true));
         assert_eq!(engine.eval_rule("data.t.y".to_owned())?, Value::from(true));
         assert_eq!(engine.eval_rule("data.t.n".to_owned())?, Value::Undefined);
+        assert_eq!(engine.eval_rule("data.t.u".to_owned())?, Value::from(true));
         Ok(())
     }
 }

@@ -113,7 +113,7 @@ impl RawConstraint {
 
 /// The value of a placeholder nobody gave a value: the declared default of the parameter at
 /// `path` (`spec.parameters.x.y`), else an empty value of its type (of the match field's type
-/// for `spec.match.*`).
+/// for `spec.match.*`): `[]`, `{}`, or null for a scalar.
 fn default_for(path: &[String], schema: &Value) -> (Value, Origin) {
     let declared = match path {
         [spec, parameters, rest @ ..] if spec == "spec" && parameters == "parameters" => {
@@ -137,12 +137,11 @@ fn default_for(path: &[String], schema: &Value) -> (Value, Origin) {
         Value::Undefined => {}
         default => return (default.clone(), Origin::Default),
     }
+    // A scalar is left null, as YAML reads an empty value: `""` or `0` would be a value
+    // (templates test `not input.parameters.x` for "not given", and null passes that too).
     let empty = match str_at(&declared, "type") {
         Some("array") => Value::new_array(),
         Some("object") => Value::new_object(),
-        Some("string") => Value::from(""),
-        Some("boolean") => Value::from(false),
-        Some("integer" | "number") => Value::from(0_i64),
         _ => Value::Null,
     };
     (empty, Origin::Empty)
@@ -170,7 +169,7 @@ mod tests {
         );
         assert_eq!(
             default_for(&path(&["spec", "parameters", "users", "rule"]), &schema),
-            (Value::from(""), Origin::Empty)
+            (Value::Null, Origin::Empty)
         );
         assert_eq!(
             default_for(&path(&["spec", "match", "excludedNamespaces"]), &schema),

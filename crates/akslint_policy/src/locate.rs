@@ -9,11 +9,15 @@ use regorus::Value;
 const CONTAINER_FIELDS: [&str; 3] = ["containers", "initContainers", "ephemeralContainers"];
 
 /// The span of the container that `message` or `details` names (the longest name that
-/// appears as a whole word, or a string of `details` equal to it), else of the object's name.
+/// appears as a whole word in a message that speaks of containers, or the value of a `details` field whose key speaks
+/// of a container or a name), else of the object's name.
 #[must_use]
 pub fn locate(object: &Object<'_>, pod_spec: Option<NodeRef<'_>>, message: &str, details: &Value) -> Span {
     let mut detail_strings = Vec::new();
     collect_strings(details, &mut detail_strings);
+    // Only a message about a container is searched for container names: others (missing
+    // labels, volumes) may hold a word that happens to be one.
+    let about_containers = message.to_ascii_lowercase().contains("container");
     let named = pod_spec
         .into_iter()
         .flat_map(|spec| CONTAINER_FIELDS.into_iter().filter_map(move |field| spec.get(field)))
@@ -21,7 +25,8 @@ pub fn locate(object: &Object<'_>, pod_spec: Option<NodeRef<'_>>, message: &str,
         .filter_map(|container| {
             let name = container.get("name")?;
             let text = name.as_str()?;
-            let mentioned = detail_strings.iter().any(|s| s == text) || names_word(message, text);
+            let mentioned = detail_strings.iter().any(|s| s == text)
+                || (about_containers && names_word(message, text));
             mentioned.then_some((text.len(), name.key().map_or(name.span(), |key| key.span().cover(name.span()))))
         })
         .max_by_key(|(length, _)| *length);
@@ -61,12 +66,21 @@ fn names_word(text: &str, word: &str) -> bool {
     })
 }
 
+/// The strings under the keys of `details` that name a container (`container`,
+/// `containerName`, `name`, ...): other values (missing labels, images) may equal a container's
+/// name by chance.
 fn collect_strings(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::String(text) => out.push(text.to_string()),
-        Value::Array(items) => items.iter().for_each(|item| collect_strings(item, out)),
-        Value::Object(fields) => fields.values().for_each(|item| collect_strings(item, out)),
-        _ => {}
+    let Value::Object(fields) = value else {
+        return;
+    };
+    for (key, item) in fields.iter() {
+        let names_container = matches!(key, Value::String(key)
+            if key.to_ascii_lowercase().contains("container") || key.as_ref() == "name");
+        match item {
+            Value::String(text) if names_container => out.push(text.to_string()),
+            Value::Object(_) => collect_strings(item, out),
+            _ => {}
+        }
     }
 }
 

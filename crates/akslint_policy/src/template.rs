@@ -80,6 +80,9 @@ impl Template {
         let mut engine = Engine::new();
         // Gatekeeper's v1beta1 and v1 templates are written in Rego v0 (no `if`, no `contains`).
         engine.set_rego_v0(true);
+        // As in OPA (and so Gatekeeper), a builtin that fails leaves its expression undefined
+        // instead of ending the evaluation.
+        engine.set_strict_builtin_errors(false);
         crate::builtins::add_legacy_builtins(&mut engine)
             .map_err(|error| problem(rego.span(), format!("cannot prepare the Rego engine: {error}")))?;
         let mut template = Self {
