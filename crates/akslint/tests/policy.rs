@@ -170,3 +170,204 @@ fn all_shared_templates_load_and_evaluate() {
         "{stderr}"
     );
 }
+
+/// A Pod in `apps` without `automountServiceAccountToken: false`, with a container `app`.
+const POD: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: apps
+spec:
+  containers:
+    - name: app
+      image: mcr.microsoft.com/app:1
+";
+
+/// Runs `akslint check` on `text` (as stdin named `pod.yaml`) with the block-automount-token
+/// template and `extra` arguments.
+fn check_stdin(text: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "check",
+        "-",
+        "--stdin-filename",
+        "pod.yaml",
+        "--policy",
+        "templates/block-automount-token",
+        "--select",
+        "K8sAzure",
+    ];
+    args.extend_from_slice(extra);
+    common::run(&fixtures(), &args, Some(text))
+}
+
+#[test]
+fn policy_findings_are_selected_suppressed_and_baselined_like_rules() {
+    let json = ["--output-format", "json"];
+    let codes = |output: &Output| -> Vec<String> {
+        findings(output)
+            .iter()
+            .map(|f| f["code"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    // On stdin too, through the same steps as files.
+    assert_eq!(codes(&check_stdin(POD, &json)), ["K8sAzureBlockAutomountToken"]);
+    let ignored = check_stdin(POD, &["--ignore", "K8sAzureBlockAutomountToken", "--output-format", "json"]);
+    assert!(codes(&ignored).is_empty());
+    let by_name = check_stdin(POD, &["--ignore", "azure-block-automount", "--output-format", "json"]);
+    assert!(codes(&by_name).is_empty());
+    let typo = check_stdin(POD, &["--ignore", "K8sAzureTypo"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("K8sAzureTypo"));
+    // Built-in rules only: no policy finding.
+    let builtin = common::run(
+        &fixtures(),
+        &["check", "-", "--policy", "templates/block-automount-token", "--select", "K8S1", "--output-format", "json"],
+        Some(POD),
+    );
+    assert!(!codes(&builtin).iter().any(|c| c.starts_with("K8sAzure")));
+    // A suppression comment names the kind; it is neither unknown (AKL002) nor unused (AKL003).
+    let suppressed = POD.replace("  name: web\n", "  name: web # akslint: ignore[K8sAzureBlockAutomountToken] uses no API\n");
+    assert!(codes(&check_stdin(&suppressed, &json)).is_empty());
+    let unused = POD.replace(
+        "spec:\n",
+        "spec:\n  automountServiceAccountToken: false\n  # akslint: ignore[K8sAzureBlockAutomountToken] no longer needed\n",
+    );
+    assert_eq!(codes(&check_stdin(&unused, &json)), ["AKL003"]);
+    // A baseline records them and hides them.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let baseline = dir.path().join("baseline.json");
+    let baseline = baseline.to_string_lossy();
+    let written = check_stdin(POD, &["--write-baseline", &baseline]);
+    assert_eq!(written.status.code(), Some(0));
+    let filtered = check_stdin(POD, &["--baseline", &baseline, "--output-format", "json"]);
+    assert!(codes(&filtered).is_empty());
+    assert_eq!(filtered.status.code(), Some(0));
+}
+
+#[test]
+fn every_output_format_reports_policy_findings_without_a_rule_page() {
+    for format in ["full", "concise", "json", "sarif", "github", "gitlab", "junit"] {
+        let output = check_stdin(POD, &["--output-format", format]);
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains("K8sAzureBlockAutomountToken"), "{format}: {stdout}");
+        // akslint documents its own rules only: no link to a page that does not exist.
+        assert!(!stdout.contains("rules/K8sAzure"), "{format}: {stdout}");
+    }
+    let sarif: Value = serde_json::from_slice(&check_stdin(POD, &["--output-format", "sarif"]).stdout)
+        .expect("SARIF is JSON");
+    let rule = &sarif["runs"][0]["tool"]["driver"]["rules"][0];
+    assert_eq!(rule["id"], "K8sAzureBlockAutomountToken");
+    assert_eq!(rule["name"], "azure-block-automount");
+}
+
+/// Writes a template of kind `K8sTestLabels` (a Pod must carry the label `team`; its Rego is
+/// `rego`) and `constraint` into `dir`.
+fn write_policy(dir: &Path, rego: &str, constraint: &str) {
+    let template = format!(
+        "apiVersion: templates.gatekeeper.sh/v1\nkind: ConstraintTemplate\nmetadata:\n  name: k8stestlabels\nspec:\n  crd:\n    spec:\n      names:\n        kind: K8sTestLabels\n  targets:\n    - target: admission.k8s.gatekeeper.sh\n      rego: |\n{}",
+        rego.lines().map(|line| format!("        {line}\n")).collect::<String>()
+    );
+    std::fs::write(dir.join("template.yaml"), template).expect("write");
+    std::fs::write(dir.join("constraint.yaml"), constraint).expect("write");
+}
+
+const LABELS_REGO: &str = "package k8stestlabels
+violation[{\"msg\": msg}] {
+  not input.review.object.metadata.labels.team
+  msg := sprintf(\"%v %v has no team label (%v)\", [input.review.kind.kind, input.review.name, input.review.operation])
+}";
+
+#[test]
+fn match_honours_namespace_selectors_and_excluded_namespaces() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_policy(
+        dir.path(),
+        LABELS_REGO,
+        "apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sTestLabels
+metadata:
+  name: team-label
+spec:
+  match:
+    kinds: [{apiGroups: [\"\"], kinds: [Pod]}]
+    excludedNamespaces: [\"legacy-*\"]
+    namespaceSelector:
+      matchExpressions: [{key: env, operator: In, values: [prod]}]
+",
+    );
+    let manifests = "apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {env: prod}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: lab, labels: {env: dev}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: legacy-shop, labels: {env: prod}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: cart, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: cart}}
+    spec:
+      containers: [{name: cart, image: mcr.microsoft.com/cart:1}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: tried, namespace: lab}
+spec:
+  template:
+    spec:
+      containers: [{name: tried, image: mcr.microsoft.com/tried:1}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: old, namespace: legacy-shop}
+spec:
+  template:
+    spec:
+      containers: [{name: old, image: mcr.microsoft.com/old:1}]
+";
+    std::fs::write(dir.path().join("app.yaml"), manifests).expect("write");
+    let output = common::run(
+        dir.path(),
+        &["check", "app.yaml", "--policy", ".", "--select", "K8sTestLabels", "--output-format", "json"],
+        None,
+    );
+    let found = findings(&output);
+    let messages: Vec<&str> = found.iter().filter_map(|f| f["message"].as_str()).collect();
+    // Only the pods of `cart` are in a namespace the selector takes and not excluded; the
+    // finding is on the Deployment (line 15: its name).
+    assert_eq!(messages, ["Pod cart has no team label (CREATE)"], "{found:?}");
+    assert_eq!(found[0]["range"]["start"]["line"], 15);
+    assert_eq!(found[0]["path"], "app.yaml");
+}
+
+#[test]
+fn rego_errors_are_reported_at_their_line_in_the_template() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let broken = LABELS_REGO.replace("not input.review", "not @input.review");
+    write_policy(
+        dir.path(),
+        &broken,
+        "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sTestLabels\nmetadata:\n  name: team-label\n",
+    );
+    std::fs::write(dir.path().join("pod.yaml"), POD).expect("write");
+    let output = common::run(dir.path(), &["check", "pod.yaml", "--policy", ".", "--output-format", "json"], None);
+    assert_eq!(output.status.code(), Some(1));
+    let found = findings(&output);
+    let error = found
+        .iter()
+        .find(|f| f["code"] == "AKL001" && f["path"] == "./template.yaml")
+        .unwrap_or_else(|| panic!("{found:?}"));
+    // The Rego starts on line 13 of the file; its third line is the broken one.
+    assert_eq!(error["range"]["start"]["line"], 15, "{error}");
+    assert!(error["message"].as_str().unwrap_or_default().contains("K8sTestLabels"), "{error}");
+    // The constraint has no template left: reported too, at its kind.
+    assert!(found.iter().any(|f| f["path"] == "./constraint.yaml"), "{found:?}");
+}
