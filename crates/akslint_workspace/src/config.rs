@@ -700,6 +700,10 @@ max-file-bytes = 1000000
 max-depth = 64
 max-expanded-nodes = 5000
 max-documents = 10
+
+[policy]
+paths = ["policies"]
+values = "policy-values.yaml"
 "#;
 
     #[test]
@@ -757,6 +761,7 @@ max-documents = 10
         collect(&schema["properties"]["lint"]["properties"]["options"]);
         collect(&schema["properties"]["workload-kinds"]["items"]);
         collect(&schema["properties"]["limits"]);
+        collect(&schema["properties"]["policy"]);
         names.sort();
         // Every key of the complete example, which the reader accepts with unknown keys denied.
         let mut written: Vec<String> = FULL
@@ -770,6 +775,7 @@ max-documents = 10
                     "lint",
                     "options",
                     "per-file-ignores",
+                    "policy",
                     "workload-kinds",
                 ]
                 .map(String::from),
@@ -805,6 +811,59 @@ max-documents = 10
         }
         let negative = Config::parse(Path::new("a.toml"), "[limits]\nmax-file-bytes = -1\n");
         assert!(negative.is_err());
+    }
+
+    #[test]
+    fn policies_of_the_file_are_loaded_and_their_kinds_selected() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let policies = dir.path().join("policies");
+        std::fs::create_dir(&policies).expect("mkdir");
+        std::fs::write(
+            policies.join("template.yaml"),
+            "apiVersion: templates.gatekeeper.sh/v1\nkind: ConstraintTemplate\nmetadata: {name: k8stest}\nspec:\n  crd: {spec: {names: {kind: K8sTest}}}\n  targets:\n    - target: admission.k8s.gatekeeper.sh\n      rego: |\n        package k8stest\n        violation[{\"msg\": \"no\"}] { true }\n",
+        )
+        .expect("write");
+        std::fs::write(
+            policies.join("constraint.yaml"),
+            "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sTest\nmetadata: {name: always}\nspec:\n  parameters: {x: {{ .Values.x }}}\n",
+        )
+        .expect("write");
+        std::fs::write(dir.path().join("values.yaml"), "x: 3\n").expect("write");
+        let config = dir.path().join("akslint.toml");
+        let write_config = |ignore: &str| {
+            let text = format!(
+                "[lint]\nignore = [\"{ignore}\"]\n[lint.per-file-ignores]\n\"tests/**\" = [\"always\"]\n\n[policy]\npaths = [\"policies\"]\nvalues = \"values.yaml\"\n"
+            );
+            std::fs::write(&config, text).expect("write");
+        };
+        write_config("K8S101");
+        let configurations =
+            Configurations::new(Some(&config), Overrides::default()).expect("valid");
+        let configured = configurations
+            .for_path(&dir.path().join("app.yaml"))
+            .expect("configured");
+        let set = configured.policies.as_ref().expect("policies loaded");
+        let constraint = set.constraints().next().expect("one constraint");
+        assert_eq!(constraint.parameters["x"], regorus::Value::from(3_i64));
+        assert!(configured.reports_policy(&dir.path().join("app.yaml"), "K8sTest", "always"));
+        // `per-file-ignores` name a policy by its constraint's name.
+        let test_file = dir.path().join("tests/a/app.yaml");
+        assert!(!configured.reports_policy(&test_file, "K8sTest", "always"));
+        assert!(
+            configurations.policy_notes()[0].contains("`x` = 3 (from the values file)"),
+            "{:?}",
+            configurations.policy_notes()
+        );
+        write_config("K8sTest");
+        let configurations =
+            Configurations::new(Some(&config), Overrides::default()).expect("valid");
+        let configured = configurations
+            .for_path(&dir.path().join("app.yaml"))
+            .expect("configured");
+        assert!(!configured.reports_policy(&dir.path().join("app.yaml"), "K8sTest", "always"));
+        write_config("K8sTset");
+        let typo = Configurations::new(Some(&config), Overrides::default());
+        assert!(typo.is_err_and(|e| e.0.contains("K8sTset")));
     }
 
     #[test]
