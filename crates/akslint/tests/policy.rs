@@ -22,11 +22,20 @@ const CASES: [(&str, &str); 27] = [
     ("block-automount-token", "K8sAzureBlockAutomountToken"),
     ("block-default-namespace", "K8sAzureBlockDefault"),
     ("block-host-namespace", "K8sAzureBlockHostNamespace"),
-    ("container-allowed-capabilities", "K8sAzureAllowedCapabilities"),
+    (
+        "container-allowed-capabilities",
+        "K8sAzureAllowedCapabilities",
+    ),
     ("container-allowed-images", "K8sAzureContainerAllowedImages"),
     ("container-allowed-ports", "K8sAzureContainerAllowedPorts"),
-    ("container-disallowed-capabilities", "K8sAzureDisallowedCapabilities"),
-    ("container-no-privilege-escalation", "K8sAzureContainerNoPrivilegeEscalation"),
+    (
+        "container-disallowed-capabilities",
+        "K8sAzureDisallowedCapabilities",
+    ),
+    (
+        "container-no-privilege-escalation",
+        "K8sAzureContainerNoPrivilegeEscalation",
+    ),
     ("container-no-privilege", "K8sAzureContainerNoPrivilege"),
     ("container-resource-limits", "K8sAzureContainerLimits"),
     ("enforce-apparmor-profile", "K8sAzureEnforceAppArmor"),
@@ -35,9 +44,15 @@ const CASES: [(&str, &str); 27] = [
     ("host-network-ports", "K8sAzureHostNetworkingPorts"),
     ("ingress-hostnames-conflict", "K8sAzureUniqueIngressHost"),
     ("ingress-https-only", "K8sAzureIngressHttpsOnly"),
-    ("load-balancer-no-public-ips", "K8sAzureLoadBalancerNoPublicIPs"),
+    (
+        "load-balancer-no-public-ips",
+        "K8sAzureLoadBalancerNoPublicIPs",
+    ),
     ("pod-enforce-labels", "K8sAzurePodEnforceLabels"),
-    ("read-only-root-filesystem", "K8sAzureReadOnlyRootFilesystem"),
+    (
+        "read-only-root-filesystem",
+        "K8sAzureReadOnlyRootFilesystem",
+    ),
     ("selinux", "K8sAzureSELinux"),
     ("service-allowed-ports", "K8sAzureServiceAllowedPorts"),
 ];
@@ -111,7 +126,9 @@ fn every_template_flags_its_violating_manifest_and_passes_its_compliant_one() {
         let output = check_case(folder, kind, &violating);
         let found = codes_and_lines(&findings(&output));
         if found != expected || output.status.code() != Some(1) {
-            failures.push(format!("{violating}: expected {expected:?}, found {found:?}"));
+            failures.push(format!(
+                "{violating}: expected {expected:?}, found {found:?}"
+            ));
         }
         let compliant = format!("cases/{folder}/compliant.yaml");
         let output = check_case(folder, kind, &compliant);
@@ -141,7 +158,8 @@ fn the_cases_cover_every_template_folder() {
 /// folder is beside the repository on developer machines; CI may not have it).
 #[test]
 fn all_shared_templates_load_and_evaluate() {
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/policies/azure-policy-kubernetes");
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/policies/azure-policy-kubernetes");
     let templates = if shared.is_dir() {
         shared
     } else {
@@ -210,10 +228,29 @@ fn policy_findings_are_selected_suppressed_and_baselined_like_rules() {
             .collect()
     };
     // On stdin too, through the same steps as files.
-    assert_eq!(codes(&check_stdin(POD, &json)), ["K8sAzureBlockAutomountToken"]);
-    let ignored = check_stdin(POD, &["--ignore", "K8sAzureBlockAutomountToken", "--output-format", "json"]);
+    assert_eq!(
+        codes(&check_stdin(POD, &json)),
+        ["K8sAzureBlockAutomountToken"]
+    );
+    let ignored = check_stdin(
+        POD,
+        &[
+            "--ignore",
+            "K8sAzureBlockAutomountToken",
+            "--output-format",
+            "json",
+        ],
+    );
     assert!(codes(&ignored).is_empty());
-    let by_name = check_stdin(POD, &["--ignore", "azure-block-automount", "--output-format", "json"]);
+    let by_name = check_stdin(
+        POD,
+        &[
+            "--ignore",
+            "azure-block-automount",
+            "--output-format",
+            "json",
+        ],
+    );
     assert!(codes(&by_name).is_empty());
     let typo = check_stdin(POD, &["--ignore", "K8sAzureTypo"]);
     assert_eq!(typo.status.code(), Some(2));
@@ -221,12 +258,24 @@ fn policy_findings_are_selected_suppressed_and_baselined_like_rules() {
     // Built-in rules only: no policy finding.
     let builtin = common::run(
         &fixtures(),
-        &["check", "-", "--policy", "templates/block-automount-token", "--select", "K8S1", "--output-format", "json"],
+        &[
+            "check",
+            "-",
+            "--policy",
+            "templates/block-automount-token",
+            "--select",
+            "K8S1",
+            "--output-format",
+            "json",
+        ],
         Some(POD),
     );
     assert!(!codes(&builtin).iter().any(|c| c.starts_with("K8sAzure")));
     // A suppression comment names the kind; it is neither unknown (AKL002) nor unused (AKL003).
-    let suppressed = POD.replace("  name: web\n", "  name: web # akslint: ignore[K8sAzureBlockAutomountToken] uses no API\n");
+    let suppressed = POD.replace(
+        "  name: web\n",
+        "  name: web # akslint: ignore[K8sAzureBlockAutomountToken] uses no API\n",
+    );
     assert!(codes(&check_stdin(&suppressed, &json)).is_empty());
     let unused = POD.replace(
         "spec:\n",
@@ -246,16 +295,22 @@ fn policy_findings_are_selected_suppressed_and_baselined_like_rules() {
 
 #[test]
 fn every_output_format_reports_policy_findings_without_a_rule_page() {
-    for format in ["full", "concise", "json", "sarif", "github", "gitlab", "junit"] {
+    for format in [
+        "full", "concise", "json", "sarif", "github", "gitlab", "junit",
+    ] {
         let output = check_stdin(POD, &["--output-format", format]);
         assert_eq!(output.status.code(), Some(1), "{format}");
         let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(stdout.contains("K8sAzureBlockAutomountToken"), "{format}: {stdout}");
+        assert!(
+            stdout.contains("K8sAzureBlockAutomountToken"),
+            "{format}: {stdout}"
+        );
         // akslint documents its own rules only: no link to a page that does not exist.
         assert!(!stdout.contains("rules/K8sAzure"), "{format}: {stdout}");
     }
-    let sarif: Value = serde_json::from_slice(&check_stdin(POD, &["--output-format", "sarif"]).stdout)
-        .expect("SARIF is JSON");
+    let sarif: Value =
+        serde_json::from_slice(&check_stdin(POD, &["--output-format", "sarif"]).stdout)
+            .expect("SARIF is JSON");
     let rule = &sarif["runs"][0]["tool"]["driver"]["rules"][0];
     assert_eq!(rule["id"], "K8sAzureBlockAutomountToken");
     assert_eq!(rule["name"], "azure-block-automount");
@@ -266,7 +321,9 @@ fn every_output_format_reports_policy_findings_without_a_rule_page() {
 fn write_policy(dir: &Path, rego: &str, constraint: &str) {
     let template = format!(
         "apiVersion: templates.gatekeeper.sh/v1\nkind: ConstraintTemplate\nmetadata:\n  name: k8stestlabels\nspec:\n  crd:\n    spec:\n      names:\n        kind: K8sTestLabels\n  targets:\n    - target: admission.k8s.gatekeeper.sh\n      rego: |\n{}",
-        rego.lines().map(|line| format!("        {line}\n")).collect::<String>()
+        rego.lines()
+            .map(|line| format!("        {line}\n"))
+            .collect::<String>()
     );
     std::fs::write(dir.join("template.yaml"), template).expect("write");
     std::fs::write(dir.join("constraint.yaml"), constraint).expect("write");
@@ -336,14 +393,27 @@ spec:
     std::fs::write(dir.path().join("app.yaml"), manifests).expect("write");
     let output = common::run(
         dir.path(),
-        &["check", "app.yaml", "--policy", ".", "--select", "K8sTestLabels", "--output-format", "json"],
+        &[
+            "check",
+            "app.yaml",
+            "--policy",
+            ".",
+            "--select",
+            "K8sTestLabels",
+            "--output-format",
+            "json",
+        ],
         None,
     );
     let found = findings(&output);
     let messages: Vec<&str> = found.iter().filter_map(|f| f["message"].as_str()).collect();
     // Only the pods of `cart` are in a namespace the selector takes and not excluded; the
     // finding is on the Deployment (line 15: its name).
-    assert_eq!(messages, ["Pod cart has no team label (CREATE)"], "{found:?}");
+    assert_eq!(
+        messages,
+        ["Pod cart has no team label (CREATE)"],
+        "{found:?}"
+    );
     assert_eq!(found[0]["range"]["start"]["line"], 15);
     assert_eq!(found[0]["path"], "app.yaml");
 }
@@ -358,7 +428,18 @@ fn rego_errors_are_reported_at_their_line_in_the_template() {
         "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sTestLabels\nmetadata:\n  name: team-label\n",
     );
     std::fs::write(dir.path().join("pod.yaml"), POD).expect("write");
-    let output = common::run(dir.path(), &["check", "pod.yaml", "--policy", ".", "--output-format", "json"], None);
+    let output = common::run(
+        dir.path(),
+        &[
+            "check",
+            "pod.yaml",
+            "--policy",
+            ".",
+            "--output-format",
+            "json",
+        ],
+        None,
+    );
     assert_eq!(output.status.code(), Some(1));
     let found = findings(&output);
     let error = found
@@ -367,7 +448,16 @@ fn rego_errors_are_reported_at_their_line_in_the_template() {
         .unwrap_or_else(|| panic!("{found:?}"));
     // The Rego starts on line 13 of the file; its third line is the broken one.
     assert_eq!(error["range"]["start"]["line"], 15, "{error}");
-    assert!(error["message"].as_str().unwrap_or_default().contains("K8sTestLabels"), "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("K8sTestLabels"),
+        "{error}"
+    );
     // The constraint has no template left: reported too, at its kind.
-    assert!(found.iter().any(|f| f["path"] == "./constraint.yaml"), "{found:?}");
+    assert!(
+        found.iter().any(|f| f["path"] == "./constraint.yaml"),
+        "{found:?}"
+    );
 }

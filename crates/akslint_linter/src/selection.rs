@@ -193,7 +193,12 @@ mod tests {
 
     #[test]
     fn external_rules_are_selected_by_code_prefix_name_and_profile() {
-        let policy = || [("K8sAzureBlockDefault".to_owned(), "block-default".to_owned())];
+        let policy = || {
+            [(
+                "K8sAzureBlockDefault".to_owned(),
+                "block-default".to_owned(),
+            )]
+        };
         let by_default = RuleSelection::default()
             .with_external_rules(policy())
             .expect("known");

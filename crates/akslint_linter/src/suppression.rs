@@ -7,6 +7,8 @@
 //! - The annotation `ignore.akslint.io/<code-or-name>: "<reason>"` on an object silences the rule
 //!   for that object.
 //!
+//! A policy finding (see `akslint_policy`) is named by its constraint's kind or name.
+//!
 //! `//` comments work the same in JSONC and Bicep. A suppression naming a rule that does not
 //! exist is reported as `AKL002`; one that silences nothing as `AKL003` (only when every rule it
 //! names is enabled, since a disabled rule could not have raised anything).

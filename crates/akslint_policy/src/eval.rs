@@ -121,7 +121,10 @@ impl PolicySet {
         }
         evaluation.diagnostics.sort_by(Diagnostic::output_order);
         evaluation.diagnostics.dedup_by(|a, b| {
-            a.code == b.code && a.span == b.span && a.message == b.message && a.file.path() == b.file.path()
+            a.code == b.code
+                && a.span == b.span
+                && a.message == b.message
+                && a.file.path() == b.file.path()
         });
         evaluation
     }
@@ -147,7 +150,9 @@ impl PolicySet {
         // One engine per template and run: analysed once, then given one input after another.
         let mut engine = template.engine.clone();
         if let Err(error) = engine.add_data(data.clone()) {
-            evaluation.problems.push(template.rego_problem(&error.to_string()));
+            evaluation
+                .problems
+                .push(template.rego_problem(&error.to_string()));
             return evaluation;
         }
         let mut reported = HashSet::new();
@@ -176,7 +181,12 @@ impl PolicySet {
                         Value::Undefined => continue,
                         other => crate::placeholder::as_text(other),
                     };
-                    let span = locate(&review.object, review.pod_spec, &message, &violation["details"]);
+                    let span = locate(
+                        &review.object,
+                        review.pod_spec,
+                        &message,
+                        &violation["details"],
+                    );
                     let identity = review.object.identity();
                     evaluation.diagnostics.push(Diagnostic {
                         code: Cow::Owned(constraint.kind.clone()),
@@ -249,7 +259,14 @@ fn review<'a>(
 }
 
 /// `input.review` for an object.
-fn review_value(group: &str, version: &str, kind: &str, name: &str, namespace: Option<&str>, object: Value) -> Value {
+fn review_value(
+    group: &str,
+    version: &str,
+    kind: &str,
+    name: &str,
+    namespace: Option<&str>,
+    object: Value,
+) -> Value {
     let mut gvk = BTreeMap::new();
     gvk.insert(Value::from("group"), Value::from(group));
     gvk.insert(Value::from("version"), Value::from(version));
@@ -258,7 +275,10 @@ fn review_value(group: &str, version: &str, kind: &str, name: &str, namespace: O
     review.insert(Value::from("kind"), Value::from(gvk));
     review.insert(Value::from("object"), object);
     review.insert(Value::from("name"), Value::from(name));
-    review.insert(Value::from("namespace"), Value::from(namespace.unwrap_or_default()));
+    review.insert(
+        Value::from("namespace"),
+        Value::from(namespace.unwrap_or_default()),
+    );
     review.insert(Value::from("operation"), Value::from("CREATE"));
     Value::from(review)
 }
@@ -289,7 +309,14 @@ fn expand<'a>(review: &Review<'a>, workload_kinds: &WorkloadKinds) -> Option<Rev
     pod.insert(Value::from("kind"), Value::from("Pod"));
     pod.insert(Value::from("metadata"), metadata);
     pod.insert(Value::from("spec"), to_value(workload.pod_spec));
-    let value = review_value("", "v1", "Pod", &review.name, review.namespace.as_deref(), Value::from(pod));
+    let value = review_value(
+        "",
+        "v1",
+        "Pod",
+        &review.name,
+        review.namespace.as_deref(),
+        Value::from(pod),
+    );
     Some(Review {
         object: review.object,
         file: review.file,
@@ -308,7 +335,12 @@ fn labels(metadata: &Value) -> BTreeMap<String, String> {
     match &metadata["labels"] {
         Value::Object(labels) => labels
             .iter()
-            .map(|(key, value)| (crate::placeholder::as_text(key), crate::placeholder::as_text(value)))
+            .map(|(key, value)| {
+                (
+                    crate::placeholder::as_text(key),
+                    crate::placeholder::as_text(value),
+                )
+            })
             .collect(),
         _ => BTreeMap::new(),
     }
@@ -349,7 +381,9 @@ impl Inventory {
                     .collect::<BTreeMap<_, _>>(),
             )
         }
-        let kinds = |kinds: BTreeMap<String, BTreeMap<String, Value>>| level(kinds, |names| level(names, |v| v));
+        let kinds = |kinds: BTreeMap<String, BTreeMap<String, Value>>| {
+            level(kinds, |names| level(names, |v| v))
+        };
         let namespaced = level(self.namespaced, |versions| level(versions, kinds));
         let cluster = level(self.cluster, kinds);
         let mut inventory = BTreeMap::new();

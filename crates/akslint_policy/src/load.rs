@@ -127,7 +127,8 @@ impl PolicySet {
 
 /// The YAML files at `path`: the file itself, or those below the folder in name order.
 fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), LoadError> {
-    let cannot = |e: std::io::Error| LoadError(format!("cannot read policy path {}: {e}", path.display()));
+    let cannot =
+        |e: std::io::Error| LoadError(format!("cannot read policy path {}: {e}", path.display()));
     let meta = std::fs::metadata(path).map_err(cannot)?;
     if meta.is_file() {
         files.push(path.to_owned());
@@ -169,7 +170,9 @@ fn read_values(path: &Path) -> Result<BTreeMap<String, Value>, LoadError> {
         return Ok(BTreeMap::new());
     };
     if !root.is_mapping() {
-        return Err(problem("must be a mapping of placeholder names to values".to_owned()));
+        return Err(problem(
+            "must be a mapping of placeholder names to values".to_owned(),
+        ));
     }
     Ok(root
         .entries()
@@ -204,8 +207,14 @@ fn read_file(file: &Arc<SourceFile>, problems: &mut Vec<Problem>) -> Vec<Found> 
         let Some(root) = parsed.root(document) else {
             continue;
         };
-        let api_version = root.get("apiVersion").and_then(NodeRef::as_str).unwrap_or_default();
-        let kind = root.get("kind").and_then(NodeRef::as_str).unwrap_or_default();
+        let api_version = root
+            .get("apiVersion")
+            .and_then(NodeRef::as_str)
+            .unwrap_or_default();
+        let kind = root
+            .get("kind")
+            .and_then(NodeRef::as_str)
+            .unwrap_or_default();
         let group = api_version.split_once('/').map_or("", |(group, _)| group);
         if group == "templates.gatekeeper.sh" && kind == "ConstraintTemplate" {
             match Template::compile(file, root) {

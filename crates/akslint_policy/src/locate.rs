@@ -12,7 +12,12 @@ const CONTAINER_FIELDS: [&str; 3] = ["containers", "initContainers", "ephemeralC
 /// appears as a whole word in a message that speaks of containers, or the value of a `details` field whose key speaks
 /// of a container or a name), else of the object's name.
 #[must_use]
-pub fn locate(object: &Object<'_>, pod_spec: Option<NodeRef<'_>>, message: &str, details: &Value) -> Span {
+pub fn locate(
+    object: &Object<'_>,
+    pod_spec: Option<NodeRef<'_>>,
+    message: &str,
+    details: &Value,
+) -> Span {
     let mut detail_strings = Vec::new();
     collect_strings(details, &mut detail_strings);
     // Only a message about a container is searched for container names: others (missing
@@ -20,14 +25,22 @@ pub fn locate(object: &Object<'_>, pod_spec: Option<NodeRef<'_>>, message: &str,
     let about_containers = message.to_ascii_lowercase().contains("container");
     let named = pod_spec
         .into_iter()
-        .flat_map(|spec| CONTAINER_FIELDS.into_iter().filter_map(move |field| spec.get(field)))
+        .flat_map(|spec| {
+            CONTAINER_FIELDS
+                .into_iter()
+                .filter_map(move |field| spec.get(field))
+        })
         .flat_map(NodeRef::items)
         .filter_map(|container| {
             let name = container.get("name")?;
             let text = name.as_str()?;
             let mentioned = detail_strings.iter().any(|s| s == text)
                 || (about_containers && names_word(message, text));
-            mentioned.then_some((text.len(), name.key().map_or(name.span(), |key| key.span().cover(name.span()))))
+            mentioned.then_some((
+                text.len(),
+                name.key()
+                    .map_or(name.span(), |key| key.span().cover(name.span())),
+            ))
         })
         .max_by_key(|(length, _)| *length);
     if let Some((_, span)) = named {
@@ -39,7 +52,10 @@ pub fn locate(object: &Object<'_>, pod_spec: Option<NodeRef<'_>>, message: &str,
 /// The object's `metadata.name` entry, else its `kind` entry, else the whole object.
 #[must_use]
 pub fn object_span(object: &Object<'_>) -> Span {
-    let entry = |node: NodeRef<'_>| node.key().map_or(node.span(), |key| key.span().cover(node.span()));
+    let entry = |node: NodeRef<'_>| {
+        node.key()
+            .map_or(node.span(), |key| key.span().cover(node.span()))
+    };
     object
         .metadata()
         .and_then(|metadata| metadata.get("name"))
@@ -58,7 +74,10 @@ fn names_word(text: &str, word: &str) -> bool {
         let after = text[at + word.len()..].chars().next();
         // A trailing `.` ends a sentence rather than continuing a name.
         let after_ok = match after {
-            Some('.') => text[at + word.len() + 1..].chars().next().is_none_or(|c| !is_name_char(c)),
+            Some('.') => text[at + word.len() + 1..]
+                .chars()
+                .next()
+                .is_none_or(|c| !is_name_char(c)),
             Some(c) => !is_name_char(c),
             None => true,
         };

@@ -172,7 +172,12 @@ impl LabelSelector {
         let match_labels = match &value["matchLabels"] {
             Value::Object(labels) => labels
                 .iter()
-                .map(|(key, value)| (crate::placeholder::as_text(key), crate::placeholder::as_text(value)))
+                .map(|(key, value)| {
+                    (
+                        crate::placeholder::as_text(key),
+                        crate::placeholder::as_text(value),
+                    )
+                })
                 .collect(),
             _ => Vec::new(),
         };
@@ -181,8 +186,12 @@ impl LabelSelector {
                 .iter()
                 .map(|item| {
                     (
-                        crate::value::str_at(item, "key").unwrap_or_default().to_owned(),
-                        crate::value::str_at(item, "operator").unwrap_or_default().to_owned(),
+                        crate::value::str_at(item, "key")
+                            .unwrap_or_default()
+                            .to_owned(),
+                        crate::value::str_at(item, "operator")
+                            .unwrap_or_default()
+                            .to_owned(),
                         strings(&item["values"]),
                     )
                 })

@@ -140,7 +140,11 @@ fn markers_in(text: &str) -> Option<Result<usize, ()>> {
 
 /// Replaces the markers in `value`; `resolve(index, path)` gives the value of placeholder
 /// `index` found at `path` (the keys from the constraint's root).
-pub fn fill(value: &mut Value, path: &mut Vec<String>, resolve: &mut impl FnMut(usize, &[String]) -> Value) {
+pub fn fill(
+    value: &mut Value,
+    path: &mut Vec<String>,
+    resolve: &mut impl FnMut(usize, &[String]) -> Value,
+) {
     match value {
         Value::String(text) => match markers_in(text) {
             Some(Ok(index)) => *value = resolve(index, path),
@@ -183,7 +187,9 @@ fn interpolate(text: &str, resolve: &mut impl FnMut(usize) -> Value) -> String {
         let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
         let index = after[..digits].parse::<usize>().unwrap_or(usize::MAX);
         out.push_str(&as_text(&resolve(index)));
-        rest = after[digits..].strip_prefix('_').unwrap_or(&after[digits..]);
+        rest = after[digits..]
+            .strip_prefix('_')
+            .unwrap_or(&after[digits..]);
     }
     out.push_str(rest);
     out
@@ -211,9 +217,18 @@ mod tests {
         assert_eq!(
             marked.placeholders,
             [
-                Placeholder { name: "names".into(), quoted: false },
-                Placeholder { name: "cpu".into(), quoted: true },
-                Placeholder { name: "y".into(), quoted: true },
+                Placeholder {
+                    name: "names".into(),
+                    quoted: false
+                },
+                Placeholder {
+                    name: "cpu".into(),
+                    quoted: true
+                },
+                Placeholder {
+                    name: "y".into(),
+                    quoted: true
+                },
             ]
         );
         assert_eq!(marked.text.lines().next(), Some("a: __akp0000000000000_"));
@@ -221,7 +236,11 @@ mod tests {
 
     #[test]
     fn other_braces_are_left_alone() {
-        for text in ["a: {{ toYaml .Values.x }}\n", "s := {{\"a\": 1}}\n", "a: {{ .Values.x\n"] {
+        for text in [
+            "a: {{ toYaml .Values.x }}\n",
+            "s := {{\"a\": 1}}\n",
+            "a: {{ .Values.x\n",
+        ] {
             let marked = mark(text).expect("marks");
             assert_eq!(marked.text, text);
             assert!(marked.placeholders.is_empty());
@@ -230,19 +249,21 @@ mod tests {
 
     #[test]
     fn markers_become_values_or_text() {
-        let mut value = Value::from_json_str(
-            r#"{"list": "__akp000_", "text": "cpu-__akp01_5m"}"#,
-        )
-        .expect("json");
+        let mut value = Value::from_json_str(r#"{"list": "__akp000_", "text": "cpu-__akp01_5m"}"#)
+            .expect("json");
         let mut seen = Vec::new();
-        fill(&mut value, &mut Vec::new(), &mut |index, path: &[String]| {
-            seen.push((index, path.join(".")));
-            if index == 0 {
-                Value::from(vec![Value::from("a")])
-            } else {
-                Value::from(200_i64)
-            }
-        });
+        fill(
+            &mut value,
+            &mut Vec::new(),
+            &mut |index, path: &[String]| {
+                seen.push((index, path.join(".")));
+                if index == 0 {
+                    Value::from(vec![Value::from("a")])
+                } else {
+                    Value::from(200_i64)
+                }
+            },
+        );
         assert_eq!(value["list"][0], Value::from("a"));
         assert_eq!(value["text"], Value::from("cpu-2005m"));
         seen.sort();

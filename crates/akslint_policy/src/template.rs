@@ -74,17 +74,27 @@ impl Template {
                     format!("ConstraintTemplate `{kind}` has no `{ADMISSION_TARGET}` target"),
                 )
             })?;
-        let rego = target.get("rego").filter(|rego| rego.as_str().is_some()).ok_or_else(|| {
-            problem(target.span(), format!("the target of `{kind}` has no `rego`"))
-        })?;
+        let rego = target
+            .get("rego")
+            .filter(|rego| rego.as_str().is_some())
+            .ok_or_else(|| {
+                problem(
+                    target.span(),
+                    format!("the target of `{kind}` has no `rego`"),
+                )
+            })?;
         let mut engine = Engine::new();
         // Gatekeeper's v1beta1 and v1 templates are written in Rego v0 (no `if`, no `contains`).
         engine.set_rego_v0(true);
         // As in OPA (and so Gatekeeper), a builtin that fails leaves its expression undefined
         // instead of ending the evaluation.
         engine.set_strict_builtin_errors(false);
-        crate::builtins::add_legacy_builtins(&mut engine)
-            .map_err(|error| problem(rego.span(), format!("cannot prepare the Rego engine: {error}")))?;
+        crate::builtins::add_legacy_builtins(&mut engine).map_err(|error| {
+            problem(
+                rego.span(),
+                format!("cannot prepare the Rego engine: {error}"),
+            )
+        })?;
         let mut template = Self {
             kind: kind.to_owned(),
             file: Arc::clone(file),
@@ -96,7 +106,12 @@ impl Template {
             modules: Vec::new(),
         };
         let package = template.add_module("rego".to_owned(), rego)?;
-        for (index, lib) in target.get("libs").into_iter().flat_map(NodeRef::items).enumerate() {
+        for (index, lib) in target
+            .get("libs")
+            .into_iter()
+            .flat_map(NodeRef::items)
+            .enumerate()
+        {
             template.add_module(format!("libs[{index}]"), lib)?;
         }
         template.rule = format!("{package}.violation");
@@ -106,7 +121,8 @@ impl Template {
     /// Adds one module; its package (`data.x`).
     fn add_module(&mut self, name: String, node: NodeRef<'_>) -> Result<String, Problem> {
         let text = node.as_str().unwrap_or_default();
-        self.modules.push(locate_module(&self.file, name.clone(), node));
+        self.modules
+            .push(locate_module(&self.file, name.clone(), node));
         self.engine
             .add_policy(name, text.to_owned())
             .map_err(|error| self.rego_problem(&error.to_string()))
@@ -131,7 +147,10 @@ impl Template {
         Problem {
             file: Arc::clone(&self.file),
             span,
-            message: format!("Rego error in ConstraintTemplate `{}`: {message}", self.kind),
+            message: format!(
+                "Rego error in ConstraintTemplate `{}`: {message}",
+                self.kind
+            ),
         }
     }
 
@@ -140,7 +159,10 @@ impl Template {
         let mut parts = place.rsplitn(3, ':');
         let col: u32 = parts.next()?.parse().ok()?;
         let line: u32 = parts.next()?.parse().ok()?;
-        let module = self.modules.iter().find(|m| m.name == parts.next().unwrap_or_default())?;
+        let module = self
+            .modules
+            .iter()
+            .find(|m| m.name == parts.next().unwrap_or_default())?;
         let index = self.file.line_index();
         let text = self.file.text();
         let file_line = module.first_line + line.saturating_sub(1);

@@ -565,7 +565,9 @@ impl Configurations {
                     .as_ref()
                     .map(|c| format!("{}: ", c.path.display()))
                     .unwrap_or_default();
-                ConfigError(format!("{place}{e}, nor the kind or name of a loaded policy"))
+                ConfigError(format!(
+                    "{place}{e}, nor the kind or name of a loaded policy"
+                ))
             })?;
             Some(set)
         };

@@ -77,7 +77,11 @@ pub(crate) fn route_policy_findings(
                 .as_ref()
                 .is_some_and(|s| Arc::ptr_eq(s, set));
             if same_set
-                && configured.reports_policy(diagnostic.file.path(), &diagnostic.code, &diagnostic.name)
+                && configured.reports_policy(
+                    diagnostic.file.path(),
+                    &diagnostic.code,
+                    &diagnostic.name,
+                )
                 && let Ok(found) = &mut per_file[index]
             {
                 found.push(diagnostic);
@@ -89,5 +93,10 @@ pub(crate) fn route_policy_findings(
 /// A problem in a policy file, reported like any input that cannot be read (`AKL001`).
 fn problem_diagnostic(problem: &Problem) -> Diagnostic {
     let file: &Arc<SourceFile> = &problem.file;
-    engine_diagnostic(file, Engine::InvalidInput, problem.message.clone(), problem.span)
+    engine_diagnostic(
+        file,
+        Engine::InvalidInput,
+        problem.message.clone(),
+        problem.span,
+    )
 }

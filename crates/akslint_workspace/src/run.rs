@@ -535,7 +535,11 @@ fn lint_file(
         if let Some((_, panic)) = linted.internal_errors.into_iter().next() {
             return Err(panic);
         }
-        let mut diagnostics = linted.per_file.into_iter().next().unwrap_or(Ok(Vec::new()))?;
+        let mut diagnostics = linted
+            .per_file
+            .into_iter()
+            .next()
+            .unwrap_or(Ok(Vec::new()))?;
         diagnostics.extend(linted.elsewhere);
         return Ok(diagnostics);
     }
