@@ -350,9 +350,12 @@ fn labels(metadata: &Value) -> BTreeMap<String, String> {
 /// and `cluster[apiVersion][kind][name]`.
 #[derive(Default)]
 struct Inventory {
-    namespaced: BTreeMap<String, BTreeMap<String, BTreeMap<String, BTreeMap<String, Value>>>>,
-    cluster: BTreeMap<String, BTreeMap<String, BTreeMap<String, Value>>>,
+    namespaced: BTreeMap<String, ByApiVersion>,
+    cluster: ByApiVersion,
 }
+
+/// apiVersion -> kind -> name -> object.
+type ByApiVersion = BTreeMap<String, BTreeMap<String, BTreeMap<String, Value>>>;
 
 impl Inventory {
     fn add(&mut self, review: &Review<'_>) {
