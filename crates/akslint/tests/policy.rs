@@ -252,6 +252,10 @@ fn policy_findings_are_selected_suppressed_and_baselined_like_rules() {
         ],
     );
     assert!(codes(&by_name).is_empty());
+    // `--fix` on stdin reports what is left, policies included (on stderr).
+    let fixed = check_stdin(POD, &["--fix", "--output-format", "concise"]);
+    let left = String::from_utf8_lossy(&fixed.stderr);
+    assert!(left.contains("K8sAzureBlockAutomountToken"), "{left}");
     let typo = check_stdin(POD, &["--ignore", "K8sAzureTypo"]);
     assert_eq!(typo.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&typo.stderr).contains("K8sAzureTypo"));

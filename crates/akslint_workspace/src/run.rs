@@ -522,7 +522,7 @@ pub fn lint_text_with_parameters(
 /// Lints one source on its own, with its format from its name or its content. With policies,
 /// it goes through the steps of a run (the policy step among them); their problems come back
 /// with the findings.
-fn lint_file(
+pub(crate) fn lint_file(
     file: &Arc<SourceFile>,
     configured: &Arc<ConfiguredLinter>,
     parameter_files: &[Arc<SourceFile>],
