@@ -194,7 +194,9 @@ pub fn run(args: &CheckArgs) -> u8 {
             files,
             baseline: baseline.as_ref(),
         };
-        return run_fix(args, &configurations, input);
+        let code = run_fix(args, &configurations, input);
+        print_policy_notes(&configurations);
+        return code;
     }
     let mut failed = false;
     let mut diagnostics = Vec::new();

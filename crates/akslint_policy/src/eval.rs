@@ -397,3 +397,97 @@ impl Inventory {
         Value::from(data)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use akslint_syntax::{Limits, yaml};
+
+    const TEMPLATE: &str = r#"apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata: {name: k8sshared}
+spec:
+  crd: {spec: {names: {kind: K8sShared}}}
+  targets:
+    - target: admission.k8s.gatekeeper.sh
+      rego: |
+        package k8sshared
+        import data.lib.names
+        violation[{"msg": msg, "details": {"container": "app"}}] {
+          names.shared(input.review.object.metadata.name)
+          namespaces := data.inventory.cluster["v1"]["Namespace"]
+          web := data.inventory.namespace["a"]["apps/v1"]["Deployment"]["shared-web"]
+          k := input.review.kind
+          msg := sprintf("%v %v %v/%v in %v (%v namespaces, %v replicas)", [input.review.operation, k.kind, k.group, k.version, input.review.namespace, count(namespaces), web.spec.replicas])
+        }
+      libs:
+        - |
+          package lib.names
+          shared(name) { startswith(name, "shared-") }
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sShared
+metadata: {name: shared}
+spec:
+  match:
+    kinds: [{apiGroups: [""], kinds: [Pod]}]
+"#;
+
+    const MANIFESTS: &str = "apiVersion: v1
+kind: Namespace
+metadata: {name: a}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: b}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: shared-web, namespace: a}
+spec:
+  replicas: 3
+  template:
+    spec:
+      containers:
+        - name: app
+          image: app
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: other, namespace: a}
+spec: {containers: [{name: app, image: app}]}
+";
+
+    /// The review shape, the template's libs and `data.inventory` all reach the Rego; the Pod
+    /// that the Deployment creates is reviewed, and the finding is on the Deployment's
+    /// container that `details` names.
+    #[test]
+    fn libs_inventory_and_the_review_reach_the_rego() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("policy.yaml"), TEMPLATE).expect("write");
+        let set = PolicySet::load(&[dir.path().to_owned()], None).expect("loads");
+        assert!(set.problems().is_empty(), "{:?}", set.problems());
+        let file = SourceFile::new("app.yaml", MANIFESTS);
+        let parsed = yaml::parse(file.text(), &Limits::default());
+        let inputs = [Input {
+            file: &file,
+            parsed: &parsed,
+        }];
+        let evaluation = set.evaluate(&inputs, &WorkloadKinds::default());
+        assert!(evaluation.problems.is_empty(), "{:?}", evaluation.problems);
+        let found: Vec<(String, &str)> = evaluation
+            .diagnostics
+            .iter()
+            .map(|d| (d.message.clone(), file.slice(d.span)))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                "CREATE Pod /v1 in a (2 namespaces, 3 replicas)".to_owned(),
+                "name: app"
+            )]
+        );
+        assert_eq!(evaluation.diagnostics[0].code, "K8sShared");
+        assert_eq!(evaluation.diagnostics[0].name, "shared");
+    }
+}
