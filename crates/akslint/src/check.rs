@@ -89,6 +89,13 @@ pub struct CheckArgs {
     /// several.
     #[arg(long = "helm-set", value_name = "KEY=VALUE")]
     helm_set: Vec<String>,
+    /// Evaluate the Gatekeeper policies (ConstraintTemplates and constraints, as the Azure
+    /// Policy add-on for AKS runs them) in this folder or file; repeat for several.
+    #[arg(long = "policy", value_name = "DIR")]
+    policy_paths: Vec<PathBuf>,
+    /// A YAML mapping with the values of the constraints' `{{ .Values.x }}` placeholders.
+    #[arg(long, value_name = "FILE")]
+    policy_values: Option<PathBuf>,
     /// Use this configuration file for every file, instead of the closest `akslint.toml`.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -144,6 +151,8 @@ fn configurations(args: &CheckArgs) -> Result<Configurations, String> {
         minimum_kubernetes_version: args.minimum_kubernetes_version.clone(),
         workload_kinds,
         ignore_suppressions: args.no_suppressions,
+        policy_paths: args.policy_paths.clone(),
+        policy_values: args.policy_values.clone(),
     };
     Configurations::new(args.config.as_deref(), overrides).map_err(|e| e.to_string())
 }
@@ -201,7 +210,9 @@ pub fn run(args: &CheckArgs) -> u8 {
             files,
             baseline: baseline.as_ref(),
         };
-        return run_fix(args, &configurations, input);
+        let code = run_fix(args, &configurations, input);
+        print_policy_notes(&configurations);
+        return code;
     }
     let mut failed = false;
     let mut diagnostics = Vec::new();
@@ -254,6 +265,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     }
     diagnostics.sort_by(Diagnostic::output_order);
+    print_policy_notes(&configurations);
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::record(&diagnostics);
         return match baseline.save(path) {
@@ -287,6 +299,13 @@ pub fn run(args: &CheckArgs) -> u8 {
         unsafe_fixes: args.unsafe_fixes,
     };
     report(args, &diagnostics, &summary, Stream::Stdout, failed)
+}
+
+/// Says on stderr which values the policies' placeholders were given.
+fn print_policy_notes(configurations: &Configurations) {
+    for note in configurations.policy_notes() {
+        eprintln!("akslint: note: {note}");
+    }
 }
 
 /// Prints the findings and gives the exit code: an error when `failed` or printing fails,

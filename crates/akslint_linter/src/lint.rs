@@ -38,11 +38,17 @@ pub struct ParsedSource<'a> {
     parsed: Option<ParsedFile<'a>>,
 }
 
-impl ParsedSource<'_> {
+impl<'a> ParsedSource<'a> {
     /// The source.
     #[must_use]
     pub fn file(&self) -> &Arc<SourceFile> {
         self.file
+    }
+
+    /// The syntax tree (none for a format akslint does not parse yet).
+    #[must_use]
+    pub const fn parsed(&self) -> Option<&ParsedFile<'a>> {
+        self.parsed.as_ref()
     }
 }
 

@@ -31,11 +31,39 @@ impl Selector {
     /// When it matches none, so that a typo in `--select` is not silently a no-op.
     pub fn parse(text: &str) -> Result<Self, SelectorError> {
         let selector = Self(text.trim().to_owned());
-        if all_rules().iter().any(|rule| selector.matches(rule.meta())) {
+        if selector.matches_builtin() {
             Ok(selector)
         } else {
             Err(SelectorError(text.to_owned()))
         }
+    }
+
+    /// Keeps `text` without checking it against the built-in rules: for a word that may name a
+    /// rule loaded at run time (a policy constraint's kind); check it with
+    /// [`RuleSelection::with_external_rules`].
+    #[must_use]
+    pub fn unchecked(text: &str) -> Self {
+        Self(text.trim().to_owned())
+    }
+
+    /// Whether the selector covers a rule loaded at run time with this code (a policy
+    /// constraint's kind) and name: by profile (`all`, `recommended`; such rules are in no
+    /// Pod Security profile), code prefix or exact name. The prefix is case-sensitive, so that
+    /// `K8S` (the built-in Kubernetes rules) does not take in `K8sAzure...` kinds.
+    #[must_use]
+    pub fn matches_external(&self, code: &str, name: &str) -> bool {
+        let word = self.0.as_str();
+        match word.to_ascii_lowercase().as_str() {
+            "all" | "recommended" => return true,
+            "pss-baseline" | "pss-restricted" => return false,
+            _ => {}
+        }
+        !word.is_empty() && code.starts_with(word) || name == word
+    }
+
+    /// Whether the selector covers some built-in rule.
+    fn matches_builtin(&self) -> bool {
+        all_rules().iter().any(|rule| self.matches(rule.meta()))
     }
 
     /// Whether the selector covers `meta`.
@@ -60,6 +88,10 @@ impl Selector {
 #[derive(Debug, Clone)]
 pub struct RuleSelection {
     enabled: Vec<bool>,
+    select: Vec<Selector>,
+    ignore: Vec<Selector>,
+    /// Rules loaded at run time (policy constraints): `(code, name)`.
+    external: Vec<(String, String)>,
 }
 
 impl RuleSelection {
@@ -75,7 +107,51 @@ impl RuleSelection {
                         && !ignore.iter().any(|s| s.matches(meta)))
             })
             .collect();
-        Self { enabled }
+        Self {
+            enabled,
+            select: select.to_vec(),
+            ignore: ignore.to_vec(),
+            external: Vec::new(),
+        }
+    }
+
+    /// Adds rules loaded at run time (policy constraints), as `(code, name)`, which selectors
+    /// select like built-in rules.
+    ///
+    /// # Errors
+    /// When a selector matches neither a built-in rule nor one of these.
+    pub fn with_external_rules(
+        mut self,
+        rules: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, SelectorError> {
+        self.external.extend(rules);
+        for selector in self.select.iter().chain(&self.ignore) {
+            let known = selector.matches_builtin()
+                || self
+                    .external
+                    .iter()
+                    .any(|(code, name)| selector.matches_external(code, name));
+            if !known {
+                return Err(SelectorError(selector.0.clone()));
+            }
+        }
+        Ok(self)
+    }
+
+    /// The rule loaded at run time with this code or name, as `(code, name)`.
+    #[must_use]
+    pub fn external_rule(&self, code_or_name: &str) -> Option<(&str, &str)> {
+        self.external
+            .iter()
+            .find(|(code, name)| code == code_or_name || name == code_or_name)
+            .map(|(code, name)| (code.as_str(), name.as_str()))
+    }
+
+    /// Whether the rule loaded at run time with this code and name is on.
+    #[must_use]
+    pub fn is_external_enabled(&self, code: &str, name: &str) -> bool {
+        self.select.iter().any(|s| s.matches_external(code, name))
+            && !self.ignore.iter().any(|s| s.matches_external(code, name))
     }
 
     /// Whether the rule at `index` in [`all_rules`] is on.
@@ -113,6 +189,38 @@ mod tests {
                 .collect()
         };
         RuleSelection::new(&parse(words), &parse(ignore))
+    }
+
+    #[test]
+    fn external_rules_are_selected_by_code_prefix_name_and_profile() {
+        let policy = || {
+            [(
+                "K8sAzureBlockDefault".to_owned(),
+                "block-default".to_owned(),
+            )]
+        };
+        let by_default = RuleSelection::default()
+            .with_external_rules(policy())
+            .expect("known");
+        assert!(by_default.is_external_enabled("K8sAzureBlockDefault", "block-default"));
+        let ignored = RuleSelection::new(
+            &[Selector::unchecked("all")],
+            &[Selector::unchecked("K8sAzure")],
+        )
+        .with_external_rules(policy())
+        .expect("known");
+        assert!(!ignored.is_external_enabled("K8sAzureBlockDefault", "block-default"));
+        assert_eq!(
+            ignored.external_rule("block-default"),
+            Some(("K8sAzureBlockDefault", "block-default"))
+        );
+        let only_builtin = RuleSelection::new(&[Selector::unchecked("K8S")], &[])
+            .with_external_rules(policy())
+            .expect("known");
+        assert!(!only_builtin.is_external_enabled("K8sAzureBlockDefault", "block-default"));
+        let typo = RuleSelection::new(&[Selector::unchecked("K8sAzureTypo")], &[])
+            .with_external_rules(policy());
+        assert!(typo.is_err());
     }
 
     #[test]

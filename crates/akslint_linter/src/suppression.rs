@@ -7,6 +7,8 @@
 //! - The annotation `ignore.akslint.io/<code-or-name>: "<reason>"` on an object silences the rule
 //!   for that object.
 //!
+//! A policy finding (see `akslint_policy`) is named by its constraint's kind or name.
+//!
 //! `//` comments work the same in JSONC and Bicep. A suppression naming a rule that does not
 //! exist is reported as `AKL002`; one that silences nothing as `AKL003` (only when every rule it
 //! names is enabled, since a disabled rule could not have raised anything).
@@ -62,9 +64,11 @@ impl Suppression {
         in_reach
             && match &self.rules {
                 Rules::All => true,
-                Rules::Named(rules) => rules
-                    .iter()
-                    .any(|(meta, _, _)| meta.is_some_and(|m| m.code == diagnostic.code)),
+                Rules::Named(rules) => rules.iter().any(|(meta, name, _)| match meta {
+                    Some(meta) => meta.code == diagnostic.code,
+                    // A rule loaded at run time (a policy): by its code or name.
+                    None => *name == diagnostic.code || *name == diagnostic.name,
+                }),
             }
     }
 }
@@ -178,7 +182,7 @@ impl Suppressions {
             let mut all_known = true;
             if let Rules::Named(rules) = &suppression.rules {
                 for (meta, name, span) in rules {
-                    if meta.is_none() {
+                    if meta.is_none() && selection.external_rule(name).is_none() {
                         all_known = false;
                         diagnostics.push(new_diagnostic(
                             UnknownSuppression.meta(),
@@ -195,9 +199,12 @@ impl Suppressions {
             }
             let enabled = match &suppression.rules {
                 Rules::All => true,
-                Rules::Named(rules) => rules
-                    .iter()
-                    .all(|(meta, _, _)| meta.is_some_and(|m| selection.is_enabled(m.code))),
+                Rules::Named(rules) => rules.iter().all(|(meta, name, _)| match meta {
+                    Some(meta) => selection.is_enabled(meta.code),
+                    None => selection
+                        .external_rule(name)
+                        .is_some_and(|(code, name)| selection.is_external_enabled(code, name)),
+                }),
             };
             if enabled {
                 diagnostics.push(new_diagnostic(

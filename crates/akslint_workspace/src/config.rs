@@ -21,6 +21,10 @@
 //! group = "keda.sh"
 //! pod-spec-path = "spec.jobTargetRef.template.spec"
 //!
+//! [policy]                          # Gatekeeper templates and constraints (Azure Policy for AKS)
+//! paths = ["policies/"]             # folders or files, relative to this file
+//! values = "policy-values.yaml"     # values of `{{ .Values.x }}` placeholders
+//!
 //! [limits]                          # input over a limit is reported as AKL004, not linted
 //! max-file-bytes = 52428800         # 50 MiB
 //! max-depth = 256                   # nested collections; 256 at most
@@ -45,6 +49,7 @@ use akslint_linter::{
     KubernetesVersion, LintSettings, Linter, RuleOptions, RuleSelection, Selector,
 };
 use akslint_model::k8s::{CustomWorkloadKind, WorkloadKinds};
+use akslint_policy::PolicySet;
 use akslint_syntax::Limits;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -76,6 +81,9 @@ pub struct ConfigFile {
     /// How Helm charts are rendered.
     #[serde(default)]
     pub helm: HelmSection,
+    /// Gatekeeper policies to evaluate.
+    #[serde(default)]
+    pub policy: PolicySection,
 }
 
 /// `[helm]`.
@@ -97,6 +105,19 @@ pub struct ChartValues {
     /// `--set` assignments, `key=value`.
     #[serde(default)]
     pub set: Vec<String>,
+}
+
+/// `[policy]`: Gatekeeper `ConstraintTemplate`s and constraints (the Azure Policy add-on's),
+/// evaluated on the objects of the run.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct PolicySection {
+    /// Folders (or files) with templates and constraints, relative to the configuration file.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// A YAML file with the values of the constraints' `{{ .Values.x }}` placeholders,
+    /// relative to the configuration file.
+    pub values: Option<String>,
 }
 
 /// `[limits]`: each absent key keeps its default (see [`Limits`]).
@@ -222,6 +243,10 @@ pub struct Overrides {
     pub workload_kinds: Vec<CustomWorkloadKind>,
     /// `--no-suppressions`.
     pub ignore_suppressions: bool,
+    /// `--policy` (added to the file's `[policy] paths`).
+    pub policy_paths: Vec<PathBuf>,
+    /// `--policy-values` (replaces the file's `[policy] values`).
+    pub policy_values: Option<PathBuf>,
 }
 
 /// A loaded configuration file with its globs compiled.
@@ -242,6 +267,15 @@ impl Config {
     /// When it cannot be read, is not valid TOML, has unknown keys, or names unknown rules or
     /// invalid globs.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        Self::load_with(path, &Overrides::default())
+    }
+
+    /// [`Config::load`], checked together with the command-line options (a selector may name
+    /// the kind of a policy that `--policy` loads).
+    ///
+    /// # Errors
+    /// As [`Config::load`].
+    pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Self, ConfigError> {
         let cannot = |why: String| ConfigError(format!("cannot read {}: {why}", path.display()));
         // A configuration file comes with the repository being linted, so it is read with a
         // bound like any input: a huge or endless one must not exhaust memory.
@@ -255,7 +289,7 @@ impl Config {
             )));
         }
         let text = String::from_utf8(bytes).map_err(|e| cannot(e.to_string()))?;
-        Self::parse(path, &text)
+        Self::parse_with(path, &text, overrides)
     }
 
     /// Checks the text of a configuration file at `path`.
@@ -263,6 +297,14 @@ impl Config {
     /// # Errors
     /// As [`Config::load`].
     pub fn parse(path: &Path, text: &str) -> Result<Self, ConfigError> {
+        Self::parse_with(path, text, &Overrides::default())
+    }
+
+    /// [`Config::parse`], checked together with the command-line options.
+    ///
+    /// # Errors
+    /// As [`Config::load`].
+    pub fn parse_with(path: &Path, text: &str, overrides: &Overrides) -> Result<Self, ConfigError> {
         let problem = |message: String| ConfigError(format!("{}: {message}", path.display()));
         let file: ConfigFile = toml::from_str(text).map_err(|e| {
             let at = e
@@ -287,8 +329,9 @@ impl Config {
         };
         let exclude = globs(&file.exclude)?;
         let mut per_file_ignores = Vec::new();
+        let lenient = policies_configured(Some(&file), overrides);
         for (pattern, rules) in &file.lint.per_file_ignores {
-            let selectors = parse_selectors(rules).map_err(|e| problem(e.0))?;
+            let selectors = parse_selectors(rules, lenient).map_err(|e| problem(e.0))?;
             per_file_ignores.push((globs(std::slice::from_ref(pattern))?, selectors));
         }
         // Validate the rest now, so a typo fails the run instead of being ignored.
@@ -298,9 +341,7 @@ impl Config {
             exclude,
             per_file_ignores,
         };
-        config
-            .settings(&Overrides::default())
-            .map_err(|e| problem(e.0))?;
+        config.settings(overrides).map_err(|e| problem(e.0))?;
         Ok(config)
     }
 
@@ -342,12 +383,30 @@ impl Config {
     /// Whether findings of `code` are ignored in `path` by `per-file-ignores`.
     #[must_use]
     pub fn ignores(&self, path: &Path, code: &str) -> bool {
+        self.ignores_rule(path, code, code)
+    }
+
+    /// Whether findings of the rule with `code` and `name` (built in, or a policy's kind and
+    /// constraint name) are ignored in `path` by `per-file-ignores`.
+    #[must_use]
+    pub fn ignores_rule(&self, path: &Path, code: &str, name: &str) -> bool {
         let relative = self.relative(path);
         self.per_file_ignores.iter().any(|(globs, selectors)| {
             globs.is_match(relative)
-                && akslint_linter::find_rule(code)
-                    .is_some_and(|rule| selectors.iter().any(|s| s.matches(rule.meta())))
+                && match akslint_linter::find_rule(code) {
+                    Some(rule) => selectors.iter().any(|s| s.matches(rule.meta())),
+                    None => selectors.iter().any(|s| s.matches_external(code, name)),
+                }
         })
+    }
+
+    /// The policy paths and values file of `[policy]`, relative to the working directory.
+    fn policy(&self) -> (Vec<PathBuf>, Option<PathBuf>) {
+        let dir = self.dir();
+        (
+            self.file.policy.paths.iter().map(|p| dir.join(p)).collect(),
+            self.file.policy.values.as_ref().map(|v| dir.join(v)),
+        )
     }
 
     /// The settings for files under this configuration, command-line options applied.
@@ -359,12 +418,23 @@ impl Config {
     }
 }
 
-fn parse_selectors(words: &[String]) -> Result<Vec<Selector>, ConfigError> {
+/// Parses rule selectors. When policies are configured (`lenient`), a word that matches no
+/// built-in rule is kept, to be checked against the policies' kinds once they are loaded.
+fn parse_selectors(words: &[String], lenient: bool) -> Result<Vec<Selector>, ConfigError> {
     words
         .iter()
         .filter(|w| !w.trim().is_empty())
-        .map(|w| Selector::parse(w).map_err(|e| ConfigError(e.to_string())))
+        .map(|w| match Selector::parse(w) {
+            Ok(selector) => Ok(selector),
+            Err(_) if lenient => Ok(Selector::unchecked(w)),
+            Err(e) => Err(ConfigError(e.to_string())),
+        })
         .collect()
+}
+
+/// Whether a run with this file and these options loads policies.
+fn policies_configured(file: Option<&ConfigFile>, overrides: &Overrides) -> bool {
+    !overrides.policy_paths.is_empty() || file.is_some_and(|f| !f.policy.paths.is_empty())
 }
 
 /// The settings from an optional configuration file and the command line.
@@ -377,18 +447,20 @@ pub fn settings(
 ) -> Result<LintSettings, ConfigError> {
     let default_lint = LintSection::default();
     let lint = file.map_or(&default_lint, |f| &f.lint);
+    let lenient = policies_configured(file, overrides);
+    let parse = |words: &[String]| parse_selectors(words, lenient);
     let mut select = if overrides.select.is_empty() {
         match &lint.select {
-            Some(words) => parse_selectors(words)?,
-            None => parse_selectors(&["recommended".to_owned()])?,
+            Some(words) => parse(words)?,
+            None => parse(&["recommended".to_owned()])?,
         }
     } else {
-        parse_selectors(&overrides.select)?
+        parse(&overrides.select)?
     };
-    select.extend(parse_selectors(&lint.extend_select)?);
-    select.extend(parse_selectors(&overrides.extend_select)?);
-    let mut ignore = parse_selectors(&lint.ignore)?;
-    ignore.extend(parse_selectors(&overrides.ignore)?);
+    select.extend(parse(&lint.extend_select)?);
+    select.extend(parse(&overrides.extend_select)?);
+    let mut ignore = parse(&lint.ignore)?;
+    ignore.extend(parse(&overrides.ignore)?);
     let version_text = overrides
         .kubernetes_version
         .as_deref()
@@ -450,6 +522,8 @@ pub struct ConfiguredLinter {
     pub linter: Linter,
     /// The configuration file, if any.
     pub config: Option<Arc<Config>>,
+    /// The policies its files are checked against (`[policy]` and `--policy`), if any.
+    pub policies: Option<Arc<PolicySet>>,
 }
 
 impl ConfiguredLinter {
@@ -457,6 +531,17 @@ impl ConfiguredLinter {
     #[must_use]
     pub fn ignores(&self, path: &Path, code: &str) -> bool {
         self.config.as_ref().is_some_and(|c| c.ignores(path, code))
+    }
+
+    /// Whether a policy finding (the constraint's kind and name) is on for `path`: selected,
+    /// and not dropped by `per-file-ignores`.
+    #[must_use]
+    pub fn reports_policy(&self, path: &Path, code: &str, name: &str) -> bool {
+        self.linter.settings().rules.is_external_enabled(code, name)
+            && !self
+                .config
+                .as_ref()
+                .is_some_and(|c| c.ignores_rule(path, code, name))
     }
 
     /// Whether a walked file is excluded by the configuration.
@@ -474,7 +559,12 @@ pub struct Configurations {
     by_dir: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     /// Configuration file (`None`: no file) -> its linter.
     linters: Mutex<HashMap<Option<PathBuf>, Arc<ConfiguredLinter>>>,
+    /// Policies loaded, by paths and values file: each set is compiled once per run.
+    policies: PolicyCache,
 }
+
+/// Policy sets by (paths, values file).
+type PolicyCache = Mutex<HashMap<(Vec<PathBuf>, Option<PathBuf>), Arc<PolicySet>>>;
 
 impl Configurations {
     /// Per-file discovery, or the one file `--config` names.
@@ -482,26 +572,88 @@ impl Configurations {
     /// # Errors
     /// When the named file, or the settings without a file, are invalid.
     pub fn new(explicit: Option<&Path>, overrides: Overrides) -> Result<Self, ConfigError> {
-        let explicit = match explicit {
+        let mut configurations = Self {
+            overrides,
+            explicit: None,
+            by_dir: Mutex::new(HashMap::new()),
+            linters: Mutex::new(HashMap::new()),
+            policies: Mutex::new(HashMap::new()),
+        };
+        match explicit {
             Some(path) => {
-                let config = Arc::new(Config::load(path)?);
-                Some(Arc::new(ConfiguredLinter {
-                    linter: Linter::new(config.settings(&overrides)?),
-                    config: Some(config),
-                }))
+                let config = Arc::new(Config::load_with(path, &configurations.overrides)?);
+                configurations.explicit = Some(Arc::new(configurations.configured(Some(config))?));
             }
             None => {
                 // Fail early on invalid command-line options, whatever the files say.
-                settings(None, &overrides)?;
-                None
+                configurations.configured(None)?;
             }
+        }
+        Ok(configurations)
+    }
+
+    /// The linter for files under `config` (or under none), with its policies loaded.
+    fn configured(&self, config: Option<Arc<Config>>) -> Result<ConfiguredLinter, ConfigError> {
+        let mut settings = settings(config.as_ref().map(|c| &c.file), &self.overrides)?;
+        let (mut paths, file_values) = config.as_ref().map(|c| c.policy()).unwrap_or_default();
+        paths.extend(self.overrides.policy_paths.iter().cloned());
+        let values = self.overrides.policy_values.clone().or(file_values);
+        let policies = if paths.is_empty() {
+            None
+        } else {
+            let set = self.policy_set(paths, values)?;
+            let rules = set
+                .constraints()
+                .map(|c| (c.kind.clone(), c.name.clone()))
+                .collect::<Vec<_>>();
+            settings.rules = settings.rules.with_external_rules(rules).map_err(|e| {
+                let place = config
+                    .as_ref()
+                    .map(|c| format!("{}: ", c.path.display()))
+                    .unwrap_or_default();
+                ConfigError(format!(
+                    "{place}{e}, nor the kind or name of a loaded policy"
+                ))
+            })?;
+            Some(set)
         };
-        Ok(Self {
-            overrides,
-            explicit,
-            by_dir: Mutex::new(HashMap::new()),
-            linters: Mutex::new(HashMap::new()),
+        Ok(ConfiguredLinter {
+            linter: Linter::new(settings),
+            config,
+            policies,
         })
+    }
+
+    /// The policies at `paths` with `values`, loaded and compiled on first use.
+    fn policy_set(
+        &self,
+        paths: Vec<PathBuf>,
+        values: Option<PathBuf>,
+    ) -> Result<Arc<PolicySet>, ConfigError> {
+        let mut cache = self.policies.lock().unwrap_or_else(PoisonError::into_inner);
+        let key = (paths, values);
+        if let Some(set) = cache.get(&key) {
+            return Ok(Arc::clone(set));
+        }
+        let set = Arc::new(
+            PolicySet::load(&key.0, key.1.as_deref()).map_err(|e| ConfigError(e.to_string()))?,
+        );
+        cache.insert(key, Arc::clone(&set));
+        Ok(set)
+    }
+
+    /// Which values the placeholders of the loaded policies were given: one line per
+    /// constraint with placeholders.
+    #[must_use]
+    pub fn policy_notes(&self) -> Vec<String> {
+        let cache = self.policies.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut notes: Vec<String> = cache
+            .values()
+            .flat_map(|set| set.notes().iter().cloned())
+            .collect();
+        notes.sort();
+        notes.dedup();
+        notes
     }
 
     /// The linter for a file (or for stdin shown as `path`).
@@ -518,19 +670,11 @@ impl Configurations {
         if let Some(linter) = linters.get(&config_path) {
             return Ok(Arc::clone(linter));
         }
-        let configured = match &config_path {
-            Some(file) => {
-                let config = Arc::new(Config::load(file)?);
-                ConfiguredLinter {
-                    linter: Linter::new(config.settings(&self.overrides)?),
-                    config: Some(config),
-                }
-            }
-            None => ConfiguredLinter {
-                linter: Linter::new(settings(None, &self.overrides)?),
-                config: None,
-            },
+        let config = match &config_path {
+            Some(file) => Some(Arc::new(Config::load_with(file, &self.overrides)?)),
+            None => None,
         };
+        let configured = self.configured(config)?;
         let configured = Arc::new(configured);
         linters.insert(config_path, Arc::clone(&configured));
         Ok(configured)
@@ -608,6 +752,9 @@ max-documents = 10
 [helm.charts."charts/web"]
 values = ["charts/web/values-prod.yaml"]
 set = ["replicas=3"]
+[policy]
+paths = ["policies"]
+values = "policy-values.yaml"
 "#;
 
     #[test]
@@ -678,6 +825,7 @@ set = ["replicas=3"]
         collect(&schema["properties"]["limits"]);
         collect(&schema["properties"]["helm"]);
         collect(&schema["properties"]["helm"]["properties"]["charts"]["additionalProperties"]);
+        collect(&schema["properties"]["policy"]);
         names.sort();
         // Every key of the complete example, which the reader accepts with unknown keys denied.
         let mut written: Vec<String> = FULL
@@ -693,6 +841,7 @@ set = ["replicas=3"]
                     "charts",
                     "options",
                     "per-file-ignores",
+                    "policy",
                     "workload-kinds",
                 ]
                 .map(String::from),
@@ -728,6 +877,59 @@ set = ["replicas=3"]
         }
         let negative = Config::parse(Path::new("a.toml"), "[limits]\nmax-file-bytes = -1\n");
         assert!(negative.is_err());
+    }
+
+    #[test]
+    fn policies_of_the_file_are_loaded_and_their_kinds_selected() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let policies = dir.path().join("policies");
+        std::fs::create_dir(&policies).expect("mkdir");
+        std::fs::write(
+            policies.join("template.yaml"),
+            "apiVersion: templates.gatekeeper.sh/v1\nkind: ConstraintTemplate\nmetadata: {name: k8stest}\nspec:\n  crd: {spec: {names: {kind: K8sTest}}}\n  targets:\n    - target: admission.k8s.gatekeeper.sh\n      rego: |\n        package k8stest\n        violation[{\"msg\": \"no\"}] { true }\n",
+        )
+        .expect("write");
+        std::fs::write(
+            policies.join("constraint.yaml"),
+            "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sTest\nmetadata: {name: always}\nspec:\n  parameters: {x: {{ .Values.x }}}\n",
+        )
+        .expect("write");
+        std::fs::write(dir.path().join("values.yaml"), "x: 3\n").expect("write");
+        let config = dir.path().join("akslint.toml");
+        let write_config = |ignore: &str| {
+            let text = format!(
+                "[lint]\nignore = [\"{ignore}\"]\n[lint.per-file-ignores]\n\"tests/**\" = [\"always\"]\n\n[policy]\npaths = [\"policies\"]\nvalues = \"values.yaml\"\n"
+            );
+            std::fs::write(&config, text).expect("write");
+        };
+        write_config("K8S101");
+        let configurations =
+            Configurations::new(Some(&config), Overrides::default()).expect("valid");
+        let configured = configurations
+            .for_path(&dir.path().join("app.yaml"))
+            .expect("configured");
+        let set = configured.policies.as_ref().expect("policies loaded");
+        let constraint = set.constraints().next().expect("one constraint");
+        assert_eq!(constraint.parameters["x"], regorus::Value::from(3_i64));
+        assert!(configured.reports_policy(&dir.path().join("app.yaml"), "K8sTest", "always"));
+        // `per-file-ignores` name a policy by its constraint's name.
+        let test_file = dir.path().join("tests/a/app.yaml");
+        assert!(!configured.reports_policy(&test_file, "K8sTest", "always"));
+        assert!(
+            configurations.policy_notes()[0].contains("`x` = 3 (from the values file)"),
+            "{:?}",
+            configurations.policy_notes()
+        );
+        write_config("K8sTest");
+        let configurations =
+            Configurations::new(Some(&config), Overrides::default()).expect("valid");
+        let configured = configurations
+            .for_path(&dir.path().join("app.yaml"))
+            .expect("configured");
+        assert!(!configured.reports_policy(&dir.path().join("app.yaml"), "K8sTest", "always"));
+        write_config("K8sTset");
+        let typo = Configurations::new(Some(&config), Overrides::default());
+        assert!(typo.is_err_and(|e| e.0.contains("K8sTset")));
     }
 
     #[test]

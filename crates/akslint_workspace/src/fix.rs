@@ -15,7 +15,9 @@ use akslint_text::SourceFile;
 
 use crate::Candidate;
 use crate::config::{ConfigError, Configurations};
-use crate::run::{Report, Source, internal_error_diagnostic, lint_sources, read_candidates};
+use crate::run::{
+    Report, Source, internal_error_diagnostic, lint_file, lint_sources, read_candidates,
+};
 
 /// Drops the findings of one file that are neither to be fixed nor reported (those a baseline
 /// records, for instance).
@@ -144,8 +146,10 @@ pub fn fix_text(
     let original = file_text(&file);
     let mut targets = [FixTarget::new(file, format)];
     let mut found = fix_until_stable(&mut targets, options.unsafe_fixes, |targets| {
-        let mut diagnostics = configured.linter.lint(&targets[0].file, targets[0].format);
-        diagnostics.retain(|d| !configured.ignores(path, &d.code));
+        // The same steps as linting stdin, policies included.
+        let file = &targets[0].file;
+        let mut diagnostics = lint_file(file, &configured, &[])
+            .unwrap_or_else(|panic| vec![internal_error_diagnostic(file, &panic)]);
         if let Some(filter) = options.filter {
             filter(&mut diagnostics);
         }

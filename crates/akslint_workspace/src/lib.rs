@@ -10,6 +10,7 @@ pub mod config;
 mod discover;
 mod fix;
 pub mod render;
+mod policy;
 mod run;
 
 pub use config::{ConfigError, Configurations, Overrides};

@@ -213,6 +213,13 @@ pub(crate) fn lint_sources(
         &mut elsewhere,
         &mut internal_errors,
     );
+    crate::policy::route_policy_findings(
+        sources,
+        &parsed,
+        &mut per_file,
+        &mut elsewhere,
+        &mut internal_errors,
+    );
     per_file
         .par_iter_mut()
         .zip(parsed.par_iter().zip(sources.par_iter()))
@@ -284,7 +291,7 @@ pub(crate) fn internal_error_diagnostic(file: &Arc<SourceFile>, panic: &str) -> 
 ///
 /// Unwind safety is asserted: a step only reads shared state (the settings, the project
 /// index) and writes values that are thrown away when it panics.
-fn guarded<T>(step: impl FnOnce() -> T) -> Step<T> {
+pub(crate) fn guarded<T>(step: impl FnOnce() -> T) -> Step<T> {
     catch_unwind(AssertUnwindSafe(step)).map_err(|payload| panic_message(payload.as_ref()))
 }
 
@@ -522,14 +529,30 @@ pub fn lint_text_with_parameters(
     })
 }
 
-/// Lints one source on its own, with its format from its name or its content.
-fn lint_file(
+/// Lints one source on its own, with its format from its name or its content. With policies,
+/// it goes through the steps of a run (the policy step among them); their problems come back
+/// with the findings.
+pub(crate) fn lint_file(
     file: &Arc<SourceFile>,
-    configured: &ConfiguredLinter,
+    configured: &Arc<ConfiguredLinter>,
     parameter_files: &[Arc<SourceFile>],
 ) -> Step<Vec<Diagnostic>> {
     let format =
         FileFormat::from_path(file.path()).unwrap_or_else(|| FileFormat::sniff(file.text()));
+    if configured.policies.is_some() {
+        let sources = [(Arc::clone(file), format, Arc::clone(configured))];
+        let linted = lint_sources(&sources, parameter_files);
+        if let Some((_, panic)) = linted.internal_errors.into_iter().next() {
+            return Err(panic);
+        }
+        let mut diagnostics = linted
+            .per_file
+            .into_iter()
+            .next()
+            .unwrap_or(Ok(Vec::new()))?;
+        diagnostics.extend(linted.elsewhere);
+        return Ok(diagnostics);
+    }
     file_step(file, "lint", || {
         let mut diagnostics = configured
             .linter
@@ -541,7 +564,7 @@ fn lint_file(
 
 /// The engine's own findings about an input.
 #[derive(Clone, Copy)]
-enum Engine {
+pub(crate) enum Engine {
     /// `AKL001`: the input cannot be read or parsed (or akslint failed on it).
     InvalidInput,
     /// `AKL004`: the input goes over a limit.
@@ -557,7 +580,7 @@ pub(crate) fn invalid_input_diagnostic(
     engine_diagnostic(file, Engine::InvalidInput, message, span)
 }
 
-fn engine_diagnostic(
+pub(crate) fn engine_diagnostic(
     file: &Arc<SourceFile>,
     engine: Engine,
     message: String,
