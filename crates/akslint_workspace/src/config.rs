@@ -827,6 +827,8 @@ values = "policy-values.yaml"
         collect(&schema["properties"]["helm"]["properties"]["charts"]["additionalProperties"]);
         collect(&schema["properties"]["policy"]);
         names.sort();
+        // Sections may share key names (`values` of a chart and of `[policy]`).
+        names.dedup();
         // Every key of the complete example, which the reader accepts with unknown keys denied.
         let mut written: Vec<String> = FULL
             .lines()

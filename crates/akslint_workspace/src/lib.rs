@@ -9,8 +9,8 @@ pub mod baseline;
 pub mod config;
 mod discover;
 mod fix;
-pub mod render;
 mod policy;
+pub mod render;
 mod run;
 
 pub use config::{ConfigError, Configurations, Overrides};
