@@ -51,7 +51,8 @@ use serde::Deserialize;
 pub use document::Encoding;
 use document::{Document, is_lintable, uri_to_path};
 
-/// How long after the last change a document is linted: keystrokes in a burst are linted once.
+/// Changes closer together than this are a burst of typing: the first change after a pause is
+/// linted at once, the rest of the burst once, this long after its last keystroke.
 const DEBOUNCE: Duration = Duration::from_millis(75);
 
 /// Settings the client sends as `initializationOptions` (the VS Code extension's `akslint.*`).
@@ -77,6 +78,21 @@ struct Entry {
     document: Document,
     /// The findings and the version they were computed for.
     findings: Option<(i32, Arc<Vec<Diagnostic>>)>,
+    /// When the text last changed.
+    changed: Option<Instant>,
+}
+
+impl Entry {
+    /// Records a change at `now` and says when to lint: at once after a pause, at the end of
+    /// the burst while typing goes on (so a keystroke after a pause costs no waiting, and fast
+    /// typing in a large file is not linted once per keystroke).
+    fn lint_deadline(&mut self, now: Instant) -> Instant {
+        let in_burst = self
+            .changed
+            .is_some_and(|last| now.saturating_duration_since(last) < DEBOUNCE);
+        self.changed = Some(now);
+        if in_burst { now + DEBOUNCE } else { now }
+    }
 }
 
 struct Server {
@@ -330,10 +346,13 @@ impl Server {
         &mut self,
         notification: Notification,
     ) -> Result<(), Box<dyn Error + Send + Sync>> {
-        match notification.method.as_str() {
+        let Notification { method, params } = notification;
+        match method.as_str() {
             DidOpenTextDocument::METHOD => {
-                let params: DidOpenTextDocumentParams =
-                    serde_json::from_value(notification.params)?;
+                let Some(params) = parse_params::<DidOpenTextDocumentParams>(&method, params)
+                else {
+                    return Ok(());
+                };
                 let item = params.text_document;
                 let path = uri_to_path(&item.uri, &item.language_id);
                 if !is_lintable(&item.language_id, &path) {
@@ -345,14 +364,17 @@ impl Server {
                     Entry {
                         document,
                         findings: None,
+                        changed: None,
                     },
                 );
                 // Opening shows findings at once: no reason to wait for more typing.
                 self.pending.insert(item.uri, Instant::now());
             }
             DidChangeTextDocument::METHOD => {
-                let params: DidChangeTextDocumentParams =
-                    serde_json::from_value(notification.params)?;
+                let Some(params) = parse_params::<DidChangeTextDocumentParams>(&method, params)
+                else {
+                    return Ok(());
+                };
                 let uri = params.text_document.uri;
                 if let Some(entry) = self.documents.get_mut(&uri) {
                     entry.document.apply_changes(
@@ -360,12 +382,15 @@ impl Server {
                         params.text_document.version,
                         self.encoding,
                     );
-                    self.pending.insert(uri, Instant::now() + DEBOUNCE);
+                    let deadline = entry.lint_deadline(Instant::now());
+                    self.pending.insert(uri, deadline);
                 }
             }
             DidSaveTextDocument::METHOD => {
-                let params: DidSaveTextDocumentParams =
-                    serde_json::from_value(notification.params)?;
+                let Some(params) = parse_params::<DidSaveTextDocumentParams>(&method, params)
+                else {
+                    return Ok(());
+                };
                 let uri = params.text_document.uri;
                 if is_config_file(&uri) {
                     self.reload_configuration();
@@ -374,8 +399,10 @@ impl Server {
                 }
             }
             DidCloseTextDocument::METHOD => {
-                let params: DidCloseTextDocumentParams =
-                    serde_json::from_value(notification.params)?;
+                let Some(params) = parse_params::<DidCloseTextDocumentParams>(&method, params)
+                else {
+                    return Ok(());
+                };
                 let uri = params.text_document.uri;
                 self.pending.remove(&uri);
                 if self.documents.remove(&uri).is_some() {
@@ -383,8 +410,10 @@ impl Server {
                 }
             }
             DidChangeWatchedFiles::METHOD => {
-                let params: DidChangeWatchedFilesParams =
-                    serde_json::from_value(notification.params)?;
+                let Some(params) = parse_params::<DidChangeWatchedFilesParams>(&method, params)
+                else {
+                    return Ok(());
+                };
                 if params.changes.iter().any(|c| is_config_file(&c.uri)) {
                     self.reload_configuration();
                 }
@@ -628,6 +657,22 @@ impl Server {
     }
 }
 
+/// The parameters of a notification. Malformed ones are reported on stderr and skipped (a
+/// notification has no response to carry an error): a client's mistake must not stop the
+/// server.
+fn parse_params<T: serde::de::DeserializeOwned>(
+    method: &str,
+    params: serde_json::Value,
+) -> Option<T> {
+    match serde_json::from_value(params) {
+        Ok(params) => Some(params),
+        Err(error) => {
+            eprintln!("akslint server: ignoring a malformed `{method}`: {error}");
+            None
+        }
+    }
+}
+
 /// Lints one text for a request; an invalid configuration becomes no findings (publishing
 /// reports it to the user).
 fn lint(path: &Path, text: String, configurations: &Configurations) -> Vec<Diagnostic> {
@@ -660,6 +705,7 @@ mod tests {
             Entry {
                 document,
                 findings: None,
+                changed: None,
             },
         );
         let result = |version| LintResult {
@@ -678,5 +724,20 @@ mod tests {
         };
         assert_eq!(published.params["version"], 3);
         Ok(())
+    }
+
+    #[test]
+    fn a_change_after_a_pause_is_linted_at_once_and_a_burst_at_its_end() {
+        let mut entry = Entry {
+            document: Document::new("/tmp/pod.yaml".into(), "kind: Pod\n".into(), 1),
+            findings: None,
+            changed: None,
+        };
+        let start = Instant::now();
+        assert_eq!(entry.lint_deadline(start), start);
+        let typing = start + DEBOUNCE / 3;
+        assert_eq!(entry.lint_deadline(typing), typing + DEBOUNCE);
+        let after_pause = typing + DEBOUNCE * 2;
+        assert_eq!(entry.lint_deadline(after_pause), after_pause);
     }
 }
