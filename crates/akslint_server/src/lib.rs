@@ -51,10 +51,6 @@ use serde::Deserialize;
 pub use document::Encoding;
 use document::{Document, is_lintable, uri_to_path};
 
-/// Changes closer together than this are a burst of typing: the first change after a pause is
-/// linted at once, the rest of the burst once, this long after its last keystroke.
-const DEBOUNCE: Duration = Duration::from_millis(75);
-
 /// Settings the client sends as `initializationOptions` (the VS Code extension's `akslint.*`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -78,21 +74,6 @@ struct Entry {
     document: Document,
     /// The findings and the version they were computed for.
     findings: Option<(i32, Arc<Vec<Diagnostic>>)>,
-    /// When the text last changed.
-    changed: Option<Instant>,
-}
-
-impl Entry {
-    /// Records a change at `now` and says when to lint: at once after a pause, at the end of
-    /// the burst while typing goes on (so a keystroke after a pause costs no waiting, and fast
-    /// typing in a large file is not linted once per keystroke).
-    fn lint_deadline(&mut self, now: Instant) -> Instant {
-        let in_burst = self
-            .changed
-            .is_some_and(|last| now.saturating_duration_since(last) < DEBOUNCE);
-        self.changed = Some(now);
-        if in_burst { now + DEBOUNCE } else { now }
-    }
 }
 
 struct Server {
@@ -104,7 +85,7 @@ struct Server {
     overrides: Overrides,
     configurations: Arc<Configurations>,
     documents: HashMap<Uri, Entry>,
-    /// Documents to lint, and when (the debounce deadline).
+    /// Documents to lint, and from when (a document that a worker is linting waits for it).
     pending: HashMap<Uri, Instant>,
     /// Documents being linted on a worker: at most one worker per document, so that fast typing
     /// in a large file never piles up threads linting versions nobody will see.
@@ -364,7 +345,6 @@ impl Server {
                     Entry {
                         document,
                         findings: None,
-                        changed: None,
                     },
                 );
                 // Opening shows findings at once: no reason to wait for more typing.
@@ -382,8 +362,10 @@ impl Server {
                         params.text_document.version,
                         self.encoding,
                     );
-                    let deadline = entry.lint_deadline(Instant::now());
-                    self.pending.insert(uri, deadline);
+                    // Linted at once, with no debounce: a document is linted by one worker at
+                    // a time, so the changes that come while it works are linted together, as
+                    // soon as it is done.
+                    self.pending.insert(uri, Instant::now());
                 }
             }
             DidSaveTextDocument::METHOD => {
@@ -435,7 +417,7 @@ impl Server {
         }
     }
 
-    /// Starts a worker for every document whose debounce deadline has passed.
+    /// Starts a worker for every document due and not being linted already.
     fn lint_due(&mut self) {
         let now = Instant::now();
         let due: Vec<Uri> = self
@@ -705,7 +687,6 @@ mod tests {
             Entry {
                 document,
                 findings: None,
-                changed: None,
             },
         );
         let result = |version| LintResult {
@@ -724,20 +705,5 @@ mod tests {
         };
         assert_eq!(published.params["version"], 3);
         Ok(())
-    }
-
-    #[test]
-    fn a_change_after_a_pause_is_linted_at_once_and_a_burst_at_its_end() {
-        let mut entry = Entry {
-            document: Document::new("/tmp/pod.yaml".into(), "kind: Pod\n".into(), 1),
-            findings: None,
-            changed: None,
-        };
-        let start = Instant::now();
-        assert_eq!(entry.lint_deadline(start), start);
-        let typing = start + DEBOUNCE / 3;
-        assert_eq!(entry.lint_deadline(typing), typing + DEBOUNCE);
-        let after_pause = typing + DEBOUNCE * 2;
-        assert_eq!(entry.lint_deadline(after_pause), after_pause);
     }
 }
