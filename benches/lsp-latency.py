@@ -121,7 +121,7 @@ def measure(server: Server, name: str, text: str, changes: int) -> None:
     burst_ms = (time.monotonic() - start) * 1000
     print(f"{name}: {text.count(chr(10))} lines, {len(text.encode()) / 1e6:.2f} MB, "
           f"{len(published['diagnostics'])} findings; open {open_ms:.0f} ms; didChange->publish "
-          f"median {statistics.median(times):.0f} ms, max {max(times):.0f} ms over {changes} changes; "
+          f"median {statistics.median(times):.1f} ms, max {max(times):.1f} ms over {changes} changes; "
           f"after a burst of 20 keystrokes 30 ms apart, last keystroke->publish {burst_ms:.0f} ms")
 
 
