@@ -298,7 +298,10 @@ pub fn run(args: &CheckArgs) -> u8 {
         fixed: None,
         unsafe_fixes: args.unsafe_fixes,
     };
-    report(args, &diagnostics, &summary, Stream::Stdout, failed)
+    let code = report(args, &diagnostics, &summary, Stream::Stdout, failed);
+    // The process ends next and frees them all at once; freeing each finding costs more.
+    std::mem::forget(diagnostics);
+    code
 }
 
 /// Says on stderr which values the policies' placeholders were given.

@@ -234,7 +234,8 @@ fn editor_session_over_stdio() {
     let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
     assert!(markdown.starts_with("# K8S107 host-network"), "{hover}");
 
-    // A burst of edits: only the last version's findings may be published.
+    // Edits in a row: the last version's findings come (those of the first may come before,
+    // when linting keeps up with the typing; never after).
     client.notify(
         "textDocument/didChange",
         json!({
@@ -252,7 +253,10 @@ fn editor_session_over_stdio() {
     let mut text = POD
         .replace("hostNetwork: true", "hostNetwork: false")
         .replace("name: web", "name: api");
-    let published = client.diagnostics(&uri);
+    let published = client.wait_for("the findings of version 3", |m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] != 2
+    })["params"]
+        .clone();
     assert_eq!(published["version"], 3);
     assert!(!codes(&published).iter().any(|c| c == "K8S107"));
     assert!(codes(&published).iter().any(|c| c == "K8S101"));
@@ -607,4 +611,199 @@ fn clients_that_pull_get_diagnostics_of_the_latest_text() {
                "contentChanges": [{"text": text.replace("hostNetwork: true", "hostNetwork: false")}]}),
     );
     assert!(!pulled(&mut client).contains(&"K8S107".to_owned()));
+}
+
+/// A small deterministic random source (xorshift64*), so a failing edit sequence replays.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, bound: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % bound as u64) as usize
+    }
+
+    /// A byte offset on a character boundary of `text`.
+    fn boundary(&mut self, text: &str) -> usize {
+        let mut offset = self.below(text.len() + 1);
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+}
+
+/// The LSP position (UTF-16 columns) of byte `offset` in `text`.
+fn position(text: &str, offset: usize) -> Value {
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let character: usize = before[line_start..].chars().map(char::len_utf16).sum();
+    json!({"line": before.matches('\n').count(), "character": character})
+}
+
+/// Pieces that half-typed YAML is made of: indentation, flow brackets, quotes, anchors,
+/// document markers, template braces, fields rules look at, and multi-byte characters.
+const PIECES: &[&str] = &[
+    " ",
+    "  ",
+    "\n",
+    "- ",
+    ": ",
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"",
+    "'",
+    "&a ",
+    "*a",
+    "<<: *a\n",
+    "---\n",
+    "...\n",
+    "#",
+    "{{ .Values.x }}",
+    "é",
+    "😀",
+    "\t",
+    "privileged: true",
+    "hostPID: true\n",
+    "    - name: c\n      image: nginx:latest\n",
+    "securityContext:\n",
+    "kind: Pod\n",
+    "|\n  ",
+];
+
+#[test]
+fn random_edits_never_crash_the_server_and_every_request_is_answered() {
+    let mut rng = Rng(0x5eed_a4b3_2024_0917);
+    let uri = "untitled:random-edits.yaml";
+    let mut client = Client::start();
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    client.notify("initialized", json!({}));
+    let mut text = POD.to_owned();
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    let mut last = Value::Null;
+    for version in 2..=400 {
+        let change = match rng.below(20) {
+            // Now and then the whole text: cut off mid-document, or a valid manifest again.
+            0 => {
+                text = if rng.below(2) == 0 {
+                    text[..rng.boundary(&text)].to_owned()
+                } else {
+                    POD.to_owned()
+                };
+                json!({"text": text})
+            }
+            choice => {
+                let start = rng.boundary(&text);
+                let end = if choice % 2 == 0 {
+                    let end = start + rng.below(30);
+                    let mut end = end.min(text.len());
+                    while !text.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    end
+                } else {
+                    start
+                };
+                let inserted = if choice % 3 == 0 {
+                    ""
+                } else {
+                    PIECES[rng.below(PIECES.len())]
+                };
+                let range = json!({"start": position(&text, start), "end": position(&text, end)});
+                let edit = json!({"range": range, "newText": inserted});
+                text = apply_edits(&text, std::slice::from_ref(&edit));
+                json!({"range": range, "text": inserted})
+            }
+        };
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}),
+        );
+        // Now and then a pause (and at the end): the findings of exactly this version come.
+        if version % 50 == 0 {
+            last = client.wait_for("the findings of the current version", |m| {
+                m["method"] == "textDocument/publishDiagnostics"
+                    && m["params"]["uri"] == uri
+                    && m["params"]["version"] == version
+            });
+        }
+        // Requests in the middle of the edits, at random places of the current text: each
+        // gets its answer (`request` fails the test on an error or a missing response).
+        if version % 7 == 0 {
+            let at = position(&text, rng.boundary(&text));
+            client.request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": at}),
+            );
+            client.request(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": uri}, "range": {"start": at, "end": at},
+                       "context": {"diagnostics": []}}),
+            );
+        }
+    }
+    assert!(
+        client.child.try_wait().expect("server status").is_none(),
+        "the server exited"
+    );
+    // The server's copy of the text is ours: a fresh document with the same text gets the
+    // same findings.
+    let fresh = "untitled:fresh.yaml";
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": fresh, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    let reopened = client.diagnostics(fresh);
+    assert_eq!(
+        last["params"]["diagnostics"], reopened["diagnostics"],
+        "the edited text drifted from the client's:\n{text}"
+    );
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    let status = client.child.wait().expect("server exits");
+    assert!(status.success(), "server exit status {status}");
+}
+
+#[test]
+fn a_malformed_notification_is_skipped_and_the_server_goes_on() {
+    let uri = "untitled:pod.yaml";
+    let mut client = Client::start();
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    client.notify("initialized", json!({}));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": POD}}),
+    );
+    client.diagnostics(uri);
+    // A change without its text, and one with no document at all.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+               "contentChanges": [{"range": {"start": {"line": 0, "character": 0},
+                                             "end": {"line": 0, "character": 0}}}]}),
+    );
+    client.notify("textDocument/didChange", json!(42));
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 9, "character": 9}}),
+    );
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .is_some_and(|markdown| markdown.contains("privileged")),
+        "{hover}"
+    );
+    assert!(client.child.try_wait().expect("server status").is_none());
 }

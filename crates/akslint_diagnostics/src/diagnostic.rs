@@ -119,9 +119,13 @@ impl Diagnostic {
     /// Order for output: path, line, column, code, message.
     #[must_use]
     pub fn output_order(&self, other: &Self) -> Ordering {
-        self.file
-            .path()
-            .cmp(other.file.path())
+        // Findings of one file share it: no need to compare the path component by component.
+        let by_path = if Arc::ptr_eq(&self.file, &other.file) {
+            Ordering::Equal
+        } else {
+            self.file.path().cmp(other.file.path())
+        };
+        by_path
             .then(self.span.start.cmp(&other.span.start))
             .then_with(|| self.code.cmp(&other.code))
             .then(self.span.end.cmp(&other.span.end))

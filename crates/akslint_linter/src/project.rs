@@ -391,6 +391,25 @@ impl ProjectIndex {
 
     /// Combines the facts of two indexes; the result does not depend on which is `self`.
     pub fn merge(&mut self, other: Self) {
+        self.absorb(other);
+        self.normalize();
+    }
+
+    /// Combines many indexes, in order, as [`ProjectIndex::merge`] one by one would, in time
+    /// linear in their facts: the ordered lists are sorted once at the end, not at each merge
+    /// (which made a project-wide step quadratic in the number of ARM templates).
+    #[must_use]
+    pub fn merge_all(indexes: impl IntoIterator<Item = Self>) -> Self {
+        let mut all = Self::default();
+        for index in indexes {
+            all.absorb(index);
+        }
+        all.normalize();
+        all
+    }
+
+    /// Adds the facts of `other`, leaving the ordered lists to [`Self::normalize`].
+    fn absorb(&mut self, other: Self) {
         for (key, value) in other.namespaces {
             insert_first(&mut self.namespaces, key, value, |f| &f.location);
         }
@@ -422,30 +441,38 @@ impl ProjectIndex {
             entry.without_workload_identity |= usage.without_workload_identity;
         }
         for (template, files) in other.parameter_files {
-            let entry = self.parameter_files.entry(template).or_default();
-            entry.extend(files);
-            entry.sort_by(|a, b| a.path().cmp(b.path()));
-            entry.dedup_by(|a, b| a.path() == b.path());
+            self.parameter_files
+                .entry(template)
+                .or_default()
+                .extend(files);
         }
         self.explicit_parameter_files
             .extend(other.explicit_parameter_files);
+        self.managed_clusters.extend(other.managed_clusters);
+        self.diagnostic_settings.extend(other.diagnostic_settings);
+    }
+
+    /// Sorts and deduplicates the ordered lists, so that the order of merging does not show.
+    /// The sorts are stable and keep the first of equal facts: sorting once after many
+    /// [`Self::absorb`]s gives what sorting after each would.
+    fn normalize(&mut self) {
+        for files in self.parameter_files.values_mut() {
+            files.sort_by(|a, b| a.path().cmp(b.path()));
+            files.dedup_by(|a, b| a.path() == b.path());
+        }
         self.explicit_parameter_files
             .sort_by(|a, b| a.path().cmp(b.path()));
         self.explicit_parameter_files
             .dedup_by(|a, b| a.path() == b.path());
-        // Sorted by place (and deduplicated: evaluations with several parameter files repeat
-        // what does not depend on them) so the order of merging does not show.
-        self.managed_clusters.extend(other.managed_clusters);
+        // Deduplicated too: evaluations with several parameter files repeat what does not
+        // depend on them.
         self.managed_clusters
             .sort_by(|a, b| (&a.key, &a.name).cmp(&(&b.key, &b.name)));
         self.managed_clusters
             .dedup_by(|a, b| a.key == b.key && a.name == b.name);
-        self.diagnostic_settings.extend(other.diagnostic_settings);
         self.diagnostic_settings.sort_by(|a, b| {
-            let place = |s: &DiagnosticSettingFacts| {
-                (s.location.file.path().to_owned(), s.location.span.start)
-            };
-            place(a).cmp(&place(b))
+            let (a, b) = (&a.location, &b.location);
+            (a.file.path(), a.span.start).cmp(&(b.file.path(), b.span.start))
         });
     }
 
@@ -711,5 +738,40 @@ mod tests {
             3,
             "the Key Vault's is left out"
         );
+
+        // Merging all at once gives what merging one by one gives, duplicates included (the
+        // same template evaluated twice).
+        let one_by_one = |indexes: Vec<ProjectIndex>| {
+            let mut merged = ProjectIndex::default();
+            for index in indexes {
+                merged.merge(index);
+            }
+            merged
+        };
+        let indexes = || {
+            let templates = parsed.iter().map(|s| linter.index_templates(s, &project));
+            let again = parsed
+                .iter()
+                .rev()
+                .map(|s| linter.index_templates(s, &project));
+            parsed
+                .iter()
+                .map(|s| linter.index(s))
+                .chain(templates)
+                .chain(again)
+                .collect::<Vec<_>>()
+        };
+        let ordered = |index: &ProjectIndex| {
+            format!(
+                "{:?} {:?} {:?} {:?}",
+                index.managed_clusters,
+                index.diagnostic_settings,
+                index.parameter_files,
+                index.explicit_parameter_files
+            )
+        };
+        let all = ProjectIndex::merge_all(indexes());
+        assert_eq!(all.managed_clusters.len(), 2);
+        assert_eq!(ordered(&all), ordered(&one_by_one(indexes())));
     }
 }

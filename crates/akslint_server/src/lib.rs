@@ -51,9 +51,6 @@ use serde::Deserialize;
 pub use document::Encoding;
 use document::{Document, is_lintable, uri_to_path};
 
-/// How long after the last change a document is linted: keystrokes in a burst are linted once.
-const DEBOUNCE: Duration = Duration::from_millis(75);
-
 /// Settings the client sends as `initializationOptions` (the VS Code extension's `akslint.*`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -96,7 +93,7 @@ struct Server {
     /// Renders the charts of edited templates, when the client opted in.
     charts: Option<Arc<TemplateBuffers>>,
     documents: HashMap<Uri, Entry>,
-    /// Documents to lint, and when (the debounce deadline).
+    /// Documents to lint, and from when (a document that a worker is linting waits for it).
     pending: HashMap<Uri, Instant>,
     /// Documents being linted on a worker: at most one worker per document, so that fast typing
     /// in a large file never piles up threads linting versions nobody will see.
@@ -341,10 +338,13 @@ impl Server {
         &mut self,
         notification: Notification,
     ) -> Result<(), Box<dyn Error + Send + Sync>> {
-        match notification.method.as_str() {
+        let Notification { method, params } = notification;
+        match method.as_str() {
             DidOpenTextDocument::METHOD => {
-                let params: DidOpenTextDocumentParams =
-                    serde_json::from_value(notification.params)?;
+                let Some(params) = parse_params::<DidOpenTextDocumentParams>(&method, params)
+                else {
+                    return Ok(());
+                };
                 let item = params.text_document;
                 let path = uri_to_path(&item.uri, &item.language_id);
                 if !is_lintable(&item.language_id, &path) {
@@ -364,8 +364,10 @@ impl Server {
                 self.pending.insert(item.uri, Instant::now());
             }
             DidChangeTextDocument::METHOD => {
-                let params: DidChangeTextDocumentParams =
-                    serde_json::from_value(notification.params)?;
+                let Some(params) = parse_params::<DidChangeTextDocumentParams>(&method, params)
+                else {
+                    return Ok(());
+                };
                 let uri = params.text_document.uri;
                 if let Some(entry) = self.documents.get_mut(&uri) {
                     entry.document.apply_changes(
@@ -373,12 +375,17 @@ impl Server {
                         params.text_document.version,
                         self.encoding,
                     );
-                    self.pending.insert(uri, Instant::now() + DEBOUNCE);
+                    // Linted at once, with no debounce: a document is linted by one worker at
+                    // a time, so the changes that come while it works are linted together, as
+                    // soon as it is done.
+                    self.pending.insert(uri, Instant::now());
                 }
             }
             DidSaveTextDocument::METHOD => {
-                let params: DidSaveTextDocumentParams =
-                    serde_json::from_value(notification.params)?;
+                let Some(params) = parse_params::<DidSaveTextDocumentParams>(&method, params)
+                else {
+                    return Ok(());
+                };
                 let uri = params.text_document.uri;
                 if is_config_file(&uri) {
                     self.reload_configuration();
@@ -387,8 +394,10 @@ impl Server {
                 }
             }
             DidCloseTextDocument::METHOD => {
-                let params: DidCloseTextDocumentParams =
-                    serde_json::from_value(notification.params)?;
+                let Some(params) = parse_params::<DidCloseTextDocumentParams>(&method, params)
+                else {
+                    return Ok(());
+                };
                 let uri = params.text_document.uri;
                 self.pending.remove(&uri);
                 if self.documents.remove(&uri).is_some() {
@@ -396,8 +405,10 @@ impl Server {
                 }
             }
             DidChangeWatchedFiles::METHOD => {
-                let params: DidChangeWatchedFilesParams =
-                    serde_json::from_value(notification.params)?;
+                let Some(params) = parse_params::<DidChangeWatchedFilesParams>(&method, params)
+                else {
+                    return Ok(());
+                };
                 if params.changes.iter().any(|c| is_config_file(&c.uri)) {
                     self.reload_configuration();
                 }
@@ -419,7 +430,7 @@ impl Server {
         }
     }
 
-    /// Starts a worker for every document whose debounce deadline has passed.
+    /// Starts a worker for every document due and not being linted already.
     fn lint_due(&mut self) {
         let now = Instant::now();
         let due: Vec<Uri> = self
@@ -655,6 +666,22 @@ impl Server {
             }),
             range: None,
         })
+    }
+}
+
+/// The parameters of a notification. Malformed ones are reported on stderr and skipped (a
+/// notification has no response to carry an error): a client's mistake must not stop the
+/// server.
+fn parse_params<T: serde::de::DeserializeOwned>(
+    method: &str,
+    params: serde_json::Value,
+) -> Option<T> {
+    match serde_json::from_value(params) {
+        Ok(params) => Some(params),
+        Err(error) => {
+            eprintln!("akslint server: ignoring a malformed `{method}`: {error}");
+            None
+        }
     }
 }
 

@@ -12,6 +12,35 @@ use crate::error::nesting_message;
 use crate::tree::{Comment, Document, Entry, NodeId, ParsedFile, Tree};
 use crate::{Limits, ScalarStyle, SyntaxError, SyntaxErrorKind};
 
+/// Parses `text` with the JSON parser and the options that [`parse`] uses.
+fn parse_ast(
+    text: &str,
+) -> Result<jsonc_parser::ParseResult<'_>, jsonc_parser::errors::ParseError> {
+    let collect = CollectOptions {
+        comments: CommentCollectionStrategy::Separate,
+        tokens: false,
+    };
+    // ARM accepts comments, trailing commas and raw newlines in strings, nothing looser.
+    let options = ParseOptions {
+        allow_comments: true,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: true,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        ..ParseOptions::default()
+    };
+    jsonc_parser::parse_to_ast(text, &collect, &options)
+}
+
+/// Reads one JSON document with the parser and the options of [`parse`] and builds no tree:
+/// whether it parsed. This is the floor the linter's cost is measured against.
+#[must_use]
+pub fn scan(text: &str, limits: &Limits) -> bool {
+    too_deep(text, limits.max_depth.min(Limits::MAX_DEPTH)).is_none() && parse_ast(text).is_ok()
+}
+
 /// Parses one JSON document. Never fails: problems are in [`ParsedFile::errors`].
 ///
 /// Text nested deeper than [`Limits::max_depth`] is refused before it is parsed, because the
@@ -30,24 +59,9 @@ pub fn parse<'s>(text: &'s str, limits: &Limits) -> ParsedFile<'s> {
             },
         );
     }
-    let collect = CollectOptions {
-        comments: CommentCollectionStrategy::Separate,
-        tokens: false,
-    };
-    // ARM accepts comments, trailing commas and raw newlines in strings, nothing looser.
-    let options = ParseOptions {
-        allow_comments: true,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: true,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        ..ParseOptions::default()
-    };
     let mut out = ParsedFile::default();
     let whole = Span::from_range(0..text.len());
-    match jsonc_parser::parse_to_ast(text, &collect, &options) {
+    match parse_ast(text) {
         Ok(result) => {
             if let Some(comments) = &result.comments {
                 let mut all: Vec<Comment<'_>> = comments

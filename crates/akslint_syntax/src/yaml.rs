@@ -27,18 +27,9 @@ pub fn parse<'s>(text: &'s str, limits: &Limits) -> ParsedFile<'s> {
         max_depth: limits.max_depth.min(Limits::MAX_DEPTH),
         ..*limits
     };
-    // The parser counts flow and block nesting apart; the builder checks the two together.
-    // Comments buffered while the parser looks ahead are not limited: a long commented-out
-    // block under a key is ordinary in values files, and every comment ends up in
-    // `ParsedFile::comments` anyway, so the buffer never holds more than the file's comments.
-    let options = granit_parser::options! {
-        emit_comments: true,
-        flow_nesting_limit: limits.max_depth,
-        block_nesting_limit: limits.max_depth,
-        max_buffered_comment_events: usize::MAX,
-    };
-    let mut parser = Parser::new_from_str_with_options(text, options);
+    let mut parser = event_parser(text, &limits);
     let mut builder = Builder::default();
+    builder.out.tree.reserve_for_text(text.len());
     loop {
         let step = match parser.next_event() {
             None => break,
@@ -58,6 +49,41 @@ pub fn parse<'s>(text: &'s str, limits: &Limits) -> ParsedFile<'s> {
         }
     }
     builder.finish(text)
+}
+
+/// The event parser [`parse`] reads, with its options.
+fn event_parser<'s>(text: &'s str, limits: &Limits) -> Parser<'s, granit_parser::StrInput<'s>> {
+    // The parser counts flow and block nesting apart; the builder checks the two together.
+    // Comments buffered while the parser looks ahead are not limited: a long commented-out
+    // block under a key is ordinary in values files, and every comment ends up in
+    // `ParsedFile::comments` anyway, so the buffer never holds more than the file's comments.
+    let options = granit_parser::options! {
+        emit_comments: true,
+        flow_nesting_limit: limits.max_depth,
+        block_nesting_limit: limits.max_depth,
+        max_buffered_comment_events: usize::MAX,
+    };
+    Parser::new_from_str_with_options(text, options)
+}
+
+/// Reads a YAML stream with the parser and the options of [`parse`] and builds nothing: the
+/// number of events (and errors) read. This is the floor the linter's cost is measured
+/// against; a document with a syntax error is skipped as [`parse`] skips it.
+#[must_use]
+pub fn scan_events(text: &str, limits: &Limits) -> usize {
+    let limits = Limits {
+        max_depth: limits.max_depth.min(Limits::MAX_DEPTH),
+        ..*limits
+    };
+    let mut parser = event_parser(text, &limits);
+    let mut events = 0;
+    while let Some(event) = parser.next_event() {
+        events += 1;
+        if event.is_err() && !matches!(parser.proceed_next_document(), Ok(true)) {
+            break;
+        }
+    }
+    events
 }
 
 /// What the parse loop does after an event.
@@ -468,6 +494,7 @@ impl<'s> Builder<'s> {
             self.end_document(end, false);
         }
         attach_helm_sources(&mut self.out);
+        self.out.tree.shrink_to_fit();
         self.out
     }
 }

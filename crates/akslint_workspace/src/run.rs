@@ -258,14 +258,14 @@ fn merge_indexes<'a>(
             Err(_) => Ok(ProjectIndex::default()),
         })
         .collect();
-    let mut project = ProjectIndex::default();
+    let mut merged = Vec::with_capacity(indexes.len());
     for (source, result) in parsed.iter_mut().zip(indexes) {
         match result {
-            Ok(facts) => project.merge(facts),
+            Ok(facts) => merged.push(facts),
             Err(panic) => *source = Err(panic),
         }
     }
-    project
+    ProjectIndex::merge_all(merged)
 }
 
 impl Report {

@@ -1,5 +1,6 @@
 use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use rayon::prelude::*;
 
 use crate::{Applicability, Diagnostic, Severity};
 
@@ -19,9 +20,15 @@ pub fn full(diagnostics: &[Diagnostic], options: FullOptions) -> String {
         Renderer::plain()
     }
     .decor_style(DecorStyle::Ascii);
-    let mut out = String::new();
-    for diagnostic in diagnostics {
-        out.push_str(&render_one(&renderer, diagnostic));
+    // Laying out excerpts is the costly part of printing thousands of findings: it is shared
+    // between threads, each finding on its own, and joined in order.
+    let rendered: Vec<String> = diagnostics
+        .par_iter()
+        .map(|diagnostic| render_one(&renderer, diagnostic))
+        .collect();
+    let mut out = String::with_capacity(rendered.iter().map(|r| r.len() + 2).sum());
+    for one in rendered {
+        out.push_str(&one);
         out.push_str("\n\n");
     }
     out
