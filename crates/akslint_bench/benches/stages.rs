@@ -14,7 +14,7 @@ use akslint_bench::floor::{Depth, bare_parse};
 use akslint_diagnostics::render::{FullOptions, concise, full};
 use akslint_linter::{FileFormat, LintSettings, Linter};
 use akslint_model::k8s::{WorkloadKinds, objects};
-use akslint_syntax::{Limits, json, yaml};
+use akslint_syntax::{Limits, bicep, json, yaml};
 use akslint_text::SourceFile;
 use akslint_workspace::{Configurations, Overrides, discover, lint_candidates};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
@@ -30,12 +30,71 @@ struct Inputs {
     arm_dir: PathBuf,
     yaml: Vec<Arc<SourceFile>>,
     json: Vec<Arc<SourceFile>>,
+    /// Bicep templates: generated ones, and those of `../shared/corpus/bicep` when present.
+    bicep: Vec<Arc<SourceFile>>,
+}
+
+/// One generated Bicep template: an AKS cluster with parameters, a loop, a condition, a child
+/// pool and a diagnostic setting, so that every part of the parser and lowering is used.
+fn bicep_template(index: usize) -> String {
+    format!(
+        r"@description('Cluster {index}')
+param name string = 'aks-{index}'
+param pools array = [
+  {{ name: 'sys', count: 3, mode: 'System' }}
+  {{ name: 'user', count: {index} % 5 + 1, mode: 'User' }}
+]
+@secure()
+param adminPassword string
+var tags = {{ env: 'bench', index: '{index}' }}
+resource aks 'Microsoft.ContainerService/managedClusters@2024-05-01' = {{
+  name: name
+  location: resourceGroup().location
+  tags: tags
+  identity: {{ type: 'SystemAssigned' }}
+  properties: {{
+    dnsPrefix: '${{name}}-dns'
+    enableRBAC: true
+    agentPoolProfiles: [for (p, i) in pools: {{
+      name: p.name
+      count: p.?count ?? 1
+      mode: p.mode
+      vmSize: i == 0 ? 'Standard_D4s_v5' : 'Standard_D8s_v5'
+    }}]
+    networkProfile: {{ networkPlugin: 'azure', networkPolicy: 'cilium' }}
+    addonProfiles: {{
+      azurepolicy: {{ enabled: true }}
+    }}
+  }}
+  resource extra 'agentPools' = if (length(pools) > 1) {{
+    name: 'extra'
+    properties: {{ count: 2, enableEncryptionAtHost: true }}
+  }}
+}}
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {{
+  name: 'audit'
+  scope: aks
+  properties: {{
+    logs: [ {{ category: 'kube-audit-admin', enabled: true }} ]
+  }}
+}}
+output fqdn string = aks.properties.fqdn
+"
+    )
 }
 
 fn inputs() -> Inputs {
     let dir = tempfile::tempdir().expect("a temporary directory for the corpus");
     let corpus = write_corpus(dir.path(), DOCUMENTS, 10, TEMPLATES, 42).expect("corpus written");
+    let mut bicep: Vec<Arc<SourceFile>> = (0..TEMPLATES)
+        .map(|i| SourceFile::new(format!("main{i}.bicep"), bicep_template(i)))
+        .collect();
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/bicep");
+    if shared.is_dir() {
+        collect_bicep(&shared, &mut bicep);
+    }
     Inputs {
+        bicep,
         yaml: read_all(&corpus.k8s),
         json: read_all(&corpus.arm),
         k8s_dir: corpus.k8s,
@@ -57,6 +116,25 @@ fn read_all(dir: &Path) -> Vec<Arc<SourceFile>> {
             SourceFile::new(path, text)
         })
         .collect()
+}
+
+fn collect_bicep(dir: &Path, out: &mut Vec<Arc<SourceFile>>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            collect_bicep(&path, out);
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "bicep" || e == "bicepparam")
+            && let Ok(text) = std::fs::read_to_string(&path)
+        {
+            out.push(SourceFile::new(path, text));
+        }
+    }
 }
 
 fn bytes(files: &[Arc<SourceFile>]) -> u64 {
@@ -104,6 +182,17 @@ fn parse(c: &mut Criterion, inputs: &Inputs) {
                 .sum::<usize>()
         });
     });
+    // Lexing, parsing and lowering to the ARM template's tree (modules not followed).
+    group.throughput(Throughput::Bytes(bytes(&inputs.bicep)));
+    group.bench_function("bicep tree", |b| {
+        b.iter(|| {
+            inputs
+                .bicep
+                .iter()
+                .map(|f| bicep::parse(f.text(), &limits).tree.len())
+                .sum::<usize>()
+        });
+    });
     group.finish();
 }
 
@@ -139,6 +228,7 @@ fn rules(c: &mut Criterion, inputs: &Inputs) {
     for (name, files, format) in [
         ("k8s", &inputs.yaml, FileFormat::Yaml),
         ("arm", &inputs.json, FileFormat::Json),
+        ("bicep", &inputs.bicep, FileFormat::Bicep),
     ] {
         let sources: Vec<_> = files.iter().map(|f| linter.parse(f, format)).collect();
         let mut project = akslint_linter::project::ProjectIndex::default();

@@ -333,18 +333,7 @@ fn expand<'a>(review: &Review<'a>, workload_kinds: &WorkloadKinds) -> Option<Rev
 
 /// `metadata.labels` as strings.
 fn labels(metadata: &Value) -> BTreeMap<String, String> {
-    match &metadata["labels"] {
-        Value::Object(labels) => labels
-            .iter()
-            .map(|(key, value)| {
-                (
-                    crate::placeholder::as_text(key),
-                    crate::placeholder::as_text(value),
-                )
-            })
-            .collect(),
-        _ => BTreeMap::new(),
-    }
+    crate::matching::text_pairs(&metadata["labels"]).collect()
 }
 
 /// `data.inventory` as Gatekeeper's sync builds it: `namespace[ns][apiVersion][kind][name]`

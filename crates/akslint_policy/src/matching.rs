@@ -169,18 +169,7 @@ struct LabelSelector {
 
 impl LabelSelector {
     fn from_value(value: &Value) -> Self {
-        let match_labels = match &value["matchLabels"] {
-            Value::Object(labels) => labels
-                .iter()
-                .map(|(key, value)| {
-                    (
-                        crate::placeholder::as_text(key),
-                        crate::placeholder::as_text(value),
-                    )
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        let match_labels = text_pairs(&value["matchLabels"]).collect();
         let expressions = match &value["matchExpressions"] {
             Value::Array(items) => items
                 .iter()
@@ -220,6 +209,21 @@ impl LabelSelector {
                 }
             })
     }
+}
+
+/// The entries of a mapping of labels (`matchLabels`, `metadata.labels`) as text; nothing when
+/// it is not a mapping.
+pub(crate) fn text_pairs(value: &Value) -> impl Iterator<Item = (String, String)> + '_ {
+    let entries = match value {
+        Value::Object(entries) => Some(entries.iter()),
+        _ => None,
+    };
+    entries.into_iter().flatten().map(|(key, value)| {
+        (
+            crate::placeholder::as_text(key),
+            crate::placeholder::as_text(value),
+        )
+    })
 }
 
 #[cfg(test)]
