@@ -140,9 +140,9 @@ fn build(dir: &Path) -> Vec<(&'static str, &'static str)> {
         b"module again 'cycle.bicep' = {\n  name: 'again'\n}\n",
     );
 
-    // Sparse: 60 MB that cost no disk and no time, as akslint never reads them.
+    // Sparse: 100 MB that cost no disk and no time, as akslint never reads them.
     let huge = std::fs::File::create(dir.join("huge.yaml")).expect("create");
-    huge.set_len(60 * 1024 * 1024).expect("set_len");
+    huge.set_len(100 * 1024 * 1024).expect("set_len");
     expected.push(("huge.yaml", "AKL004"));
 
     #[cfg(unix)]
