@@ -105,20 +105,14 @@ pub fn lint_rendering(
         }
     }
     lint_into_report(&sources, &parameters, &mut report);
-    // A file that is linted itself and included by a kustomization would be reported twice.
-    let plain_findings: HashSet<(PathBuf, String, String)> = report
+    if rendered.is_empty() {
+        return Ok(report);
+    }
+    let (mut from_rendering, plain): (Vec<Diagnostic>, Vec<Diagnostic>) = report
         .diagnostics
-        .iter()
-        .filter(|d| !rendered.contains_key(d.file.path()))
-        .map(|d| {
-            (
-                d.file.path().to_path_buf(),
-                d.code.to_string(),
-                d.message.clone(),
-            )
-        })
-        .collect();
-    report.diagnostics.retain_mut(|diagnostic| {
+        .drain(..)
+        .partition(|d| rendered.contains_key(d.file.path()));
+    from_rendering.retain_mut(|diagnostic| {
         let Some((index, configured)) = rendered.get(diagnostic.file.path()) else {
             return true;
         };
@@ -128,15 +122,27 @@ pub fn lint_rendering(
             &mut templates,
             max_file_bytes(configured),
         );
-        let key = (
-            diagnostic.file.path().to_path_buf(),
-            diagnostic.code.to_string(),
-            diagnostic.message.clone(),
-        );
         // `per-file-ignores` name the template files, which are what the user sees.
         !configured.ignores(diagnostic.file.path(), &diagnostic.code)
-            && !plain_findings.contains(&key)
     });
+    // A file that is linted itself and included by a kustomization would be reported twice:
+    // compare with the plain findings of the files rendered findings now point at (only
+    // those, so that a run over many plain files does not copy all their findings).
+    let attributed: HashSet<PathBuf> = from_rendering
+        .iter()
+        .map(|d| d.file.path().to_path_buf())
+        .collect();
+    let plain_findings: HashSet<(&Path, &str, &str)> = plain
+        .iter()
+        .filter(|d| attributed.contains(d.file.path()))
+        .map(|d| (d.file.path(), d.code.as_ref(), d.message.as_str()))
+        .collect();
+    from_rendering.retain(|d| {
+        !plain_findings.contains(&(d.file.path(), d.code.as_ref(), d.message.as_str()))
+    });
+    drop(plain_findings);
+    report.diagnostics = plain;
+    report.diagnostics.append(&mut from_rendering);
     report.diagnostics.sort_by(Diagnostic::output_order);
     // The same template rendered twice (a base under two overlays) is reported once.
     report.diagnostics.dedup_by(|a, b| a.same_finding(b));
