@@ -844,7 +844,8 @@ fn write_json(value: &Value<'_>, out: &mut String) {
     }
 }
 
-fn write_json_string(text: &str, out: &mut String) {
+/// Appends `text` as a JSON string literal (quoted, escaped) to `out`.
+pub fn write_json_string(text: &str, out: &mut String) {
     out.push('"');
     for c in text.chars() {
         match c {

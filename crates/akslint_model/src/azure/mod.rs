@@ -132,7 +132,7 @@ pub use cluster::{
     ManagedCluster, NameKey, PoolSource, SettingTarget, name_in_id,
 };
 pub use eval::member_node;
-pub use functions::{RESOURCE_GROUP_NAME, SUBSCRIPTION_ID, TENANT_ID};
+pub use functions::{RESOURCE_GROUP_NAME, SUBSCRIPTION_ID, TENANT_ID, write_json_string};
 pub use lookup::Lookup;
 pub use template::{
     ArmDocument, Condition, CopyInstance, EvaluatedTemplate, Output, Parameter, ParameterFile,
