@@ -4,6 +4,10 @@
 
 use std::process::ExitCode;
 
+// The same allocator as the `akslint` binary (see crates/akslint/src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     akslint::run()
 }
