@@ -671,6 +671,11 @@ fn take_report(
     for (place, panic) in &report.internal_errors {
         eprintln!("akslint: internal error while linting {place}: {panic} (a bug in akslint)");
     }
-    diagnostics.extend(report.diagnostics);
+    // Most runs have one report: taking its list whole saves copying every finding.
+    if diagnostics.is_empty() {
+        *diagnostics = report.diagnostics;
+    } else {
+        diagnostics.extend(report.diagnostics);
+    }
     !report.io_errors.is_empty() || !report.internal_errors.is_empty()
 }

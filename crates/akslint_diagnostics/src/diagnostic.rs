@@ -82,14 +82,14 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// What is wrong, naming the object and container.
     pub message: String,
-    /// What to write instead.
-    pub help: Option<String>,
+    /// What to write instead (most rules' help is a constant: no copy per finding).
+    pub help: Option<Cow<'static, str>>,
     /// The file the finding is in.
     pub file: Arc<SourceFile>,
     /// The exact range: the offending value or key, or the nearest parent of a missing field.
     pub span: Span,
-    /// The object the finding is about.
-    pub object: Option<ObjectRef>,
+    /// The object the finding is about (shared by the findings of one object).
+    pub object: Option<Arc<ObjectRef>>,
     /// The Helm template that produced the document (`# Source:`).
     pub source_template: Option<String>,
     /// Where the finding is in the rendered output of a Helm chart or Kustomize directory,
@@ -98,7 +98,7 @@ pub struct Diagnostic {
     /// Secondary locations.
     pub related: Vec<Related>,
     /// The rule's documentation page.
-    pub url: Option<String>,
+    pub url: Option<Cow<'static, str>>,
     /// Edits that resolve the finding, when the rule knows a remedy.
     pub fix: Option<Fix>,
 }
@@ -163,4 +163,25 @@ pub fn range_of(file: &SourceFile, span: Span) -> Range {
 #[must_use]
 pub fn rule_url(code: &str) -> String {
     format!("https://github.com/akslint/akslint/blob/main/rules/{code}.md")
+}
+
+/// The documentation page of the rule with the literal `code`, as a `&'static str`; the same
+/// text as [`rule_url`] (a test holds them together).
+#[macro_export]
+macro_rules! rule_url {
+    ($code:literal) => {
+        concat!(
+            "https://github.com/akslint/akslint/blob/main/rules/",
+            $code,
+            ".md"
+        )
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_rule_url_macro_and_function_agree() {
+        assert_eq!(super::rule_url("K8S101"), crate::rule_url!("K8S101"));
+    }
 }

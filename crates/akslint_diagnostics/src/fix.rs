@@ -73,7 +73,7 @@ pub struct Fix {
     /// Whether `--fix` applies it, or only `--unsafe-fixes`.
     pub applicability: Applicability,
     /// What it does, e.g. "set `allowPrivilegeEscalation: false`".
-    pub message: String,
+    pub message: std::borrow::Cow<'static, str>,
     /// The edits, in any order; they do not conflict with each other.
     pub edits: Vec<Edit>,
 }

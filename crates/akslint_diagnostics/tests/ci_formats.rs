@@ -31,12 +31,12 @@ fn span_of(file: &SourceFile, needle: &str) -> Span {
     Span::from_range(start..start + needle.len())
 }
 
-fn object(kind: &str, name: &str) -> Option<ObjectRef> {
-    Some(ObjectRef {
+fn object(kind: &str, name: &str) -> Option<Arc<ObjectRef>> {
+    Some(Arc::new(ObjectRef {
         kind: kind.to_owned(),
         name: Some(name.to_owned()),
         namespace: Some("shop".to_owned()),
-    })
+    }))
 }
 
 fn diagnostic(
@@ -59,7 +59,7 @@ fn diagnostic(
         source_template: None,
         rendered_range: None,
         related: Vec::new(),
-        url: Some(rule_url(code)),
+        url: Some(rule_url(code).into()),
         fix: None,
     }
 }
@@ -78,7 +78,7 @@ fn diagnostics() -> Vec<Diagnostic> {
         Severity::Error,
         "Deployment `api` sets `hostNetwork: true`: its pods share the node's network namespace",
     );
-    host_network.help = Some("remove `hostNetwork` from the pod spec".to_owned());
+    host_network.help = Some("remove `hostNetwork` from the pod spec".into());
     host_network.object = object("Deployment", "api");
 
     let mut template = diagnostic(
@@ -99,7 +99,7 @@ fn diagnostics() -> Vec<Diagnostic> {
         Severity::Error,
         "container `𝄞-api` of Pod `wéb` is privileged",
     );
-    privileged.help = Some("set `privileged: false`, or remove it".to_owned());
+    privileged.help = Some("set `privileged: false`, or remove it".into());
     privileged.object = object("Pod", "wéb");
     privileged.related.push(Related {
         file: Arc::clone(&crlf),
@@ -451,7 +451,7 @@ fn github_commands_cannot_be_injected_through_manifest_content() {
         Severity::Warning,
         "container `x\n::error file=evil.yaml,line=1::forged` is privileged 100%\r",
     );
-    finding.help = Some("see ::add-mask::secret".to_owned());
+    finding.help = Some("see ::add-mask::secret".into());
     let out = github(&[finding], &base());
     assert_eq!(out.lines().count(), 1, "{out}");
     assert_eq!(

@@ -113,7 +113,7 @@ fn location(file: &Arc<SourceFile>, resource: &akslint_model::azure::Resource<'_
     Location {
         file: Arc::clone(file),
         span: resource.anchor().anchor_span(),
-        object: Some(resource_ref(resource)),
+        object: Some(Arc::new(resource_ref(resource))),
     }
 }
 

@@ -21,9 +21,11 @@ pub(crate) fn speak_bicep(diagnostics: &mut [Diagnostic]) {
         if !is_bicep(diagnostic.file.path()) {
             continue;
         }
-        diagnostic.message = in_bicep(&diagnostic.message);
-        if let Some(help) = &diagnostic.help {
-            diagnostic.help = Some(in_bicep(help));
+        if let Some(message) = in_bicep(&diagnostic.message) {
+            diagnostic.message = message;
+        }
+        if let Some(help) = diagnostic.help.as_deref().and_then(in_bicep) {
+            diagnostic.help = Some(help.into());
         }
         for related in &mut diagnostic.related {
             // A module is what ARM calls a nested deployment.
@@ -34,10 +36,11 @@ pub(crate) fn speak_bicep(diagnostics: &mut [Diagnostic]) {
     }
 }
 
-/// `text` with the JSON in each backtick-quoted snippet written as Bicep.
-fn in_bicep(text: &str) -> String {
+/// `text` with the JSON in each backtick-quoted snippet written as Bicep; `None` when there is
+/// no JSON string to rewrite.
+fn in_bicep(text: &str) -> Option<String> {
     if !text.contains('"') {
-        return text.to_owned();
+        return None;
     }
     let mut out = String::with_capacity(text.len());
     for (i, part) in text.split('`').enumerate() {
@@ -51,7 +54,7 @@ fn in_bicep(text: &str) -> String {
             out.push_str(part);
         }
     }
-    out
+    Some(out)
 }
 
 /// One JSON snippet as Bicep: keys unquoted when they are identifiers, strings in single
@@ -105,17 +108,18 @@ mod tests {
     #[test]
     fn snippets_become_bicep_and_prose_stays() {
         assert_eq!(
-            in_bicep(r#"set `"sku": { "name": "Base", "tier": "Standard" }` for "production""#),
-            r#"set `sku: { name: 'Base', tier: 'Standard' }` for "production""#
+            in_bicep(r#"set `"sku": { "name": "Base", "tier": "Standard" }` for "production""#)
+                .as_deref(),
+            Some(r#"set `sku: { name: 'Base', tier: 'Standard' }` for "production""#)
         );
         assert_eq!(
-            in_bicep(r#"`"availabilityZones": ["1", "2"]` and `networkPolicy: ""`"#),
-            "`availabilityZones: ['1', '2']` and `networkPolicy: ''`"
+            in_bicep(r#"`"availabilityZones": ["1", "2"]` and `networkPolicy: ""`"#).as_deref(),
+            Some("`availabilityZones: ['1', '2']` and `networkPolicy: ''`")
         );
         assert_eq!(
-            in_bicep(r#"`{ "kube-audit": true, "a": "it's" }`"#),
-            r"`{ 'kube-audit': true, a: 'it\'s' }`"
+            in_bicep(r#"`{ "kube-audit": true, "a": "it's" }`"#).as_deref(),
+            Some(r"`{ 'kube-audit': true, a: 'it\'s' }`")
         );
-        assert_eq!(in_bicep("no quotes `here`"), "no quotes `here`");
+        assert_eq!(in_bicep("no quotes `here`"), None);
     }
 }

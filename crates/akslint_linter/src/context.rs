@@ -1,7 +1,8 @@
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::sync::Arc;
 
-use akslint_diagnostics::{Diagnostic, ObjectRef, Related, rule_url};
+use akslint_diagnostics::{Diagnostic, ObjectRef, Related};
 use akslint_model::azure::{Lookup, Origin, Resource};
 use akslint_model::k8s::Object;
 use akslint_syntax::NodeRef;
@@ -17,8 +18,10 @@ pub struct Context<'a> {
     pub(crate) project: &'a ProjectIndex,
     pub(crate) rule: &'static RuleMeta,
     pub(crate) object: Option<&'a Object<'a>>,
-    /// The ARM resource findings name (ARM rules; `None` for template-wide rules).
-    pub(crate) resource: Option<ObjectRef>,
+    /// The name findings give their object or ARM resource, shared by every rule that checks
+    /// it: made on the first finding for a Kubernetes object, given for an ARM resource, and
+    /// empty for template-wide rules.
+    pub(crate) subject: &'a OnceCell<Arc<ObjectRef>>,
     /// The parameter file of the template evaluation being checked, if any.
     pub(crate) parameter_file: Option<&'a Arc<SourceFile>>,
     pub(crate) diagnostics: &'a mut Vec<Diagnostic>,
@@ -68,10 +71,11 @@ impl Context<'_> {
 
     /// Reports a finding at `span`; the returned diagnostic can take a help text.
     pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        let object = self
-            .object
-            .map(object_ref)
-            .or_else(|| self.resource.clone());
+        let object = match self.object {
+            Some(object) => Some(self.subject.get_or_init(|| Arc::new(object_ref(object)))),
+            None => self.subject.get(),
+        }
+        .cloned();
         self.diagnostics.push(new_diagnostic(
             self.rule,
             self.file,
@@ -179,11 +183,11 @@ pub fn resource_ref(resource: &Resource<'_>) -> ObjectRef {
 /// Sets the help text of a freshly reported diagnostic.
 pub trait WithHelp {
     /// Attaches `help`.
-    fn help(&mut self, help: impl Into<String>);
+    fn help(&mut self, help: impl Into<Cow<'static, str>>);
 }
 
 impl WithHelp for Diagnostic {
-    fn help(&mut self, help: impl Into<String>) {
+    fn help(&mut self, help: impl Into<Cow<'static, str>>) {
         self.help = Some(help.into());
     }
 }
@@ -241,7 +245,7 @@ pub(crate) fn new_diagnostic(
     file: &Arc<SourceFile>,
     span: Span,
     message: String,
-    object: Option<ObjectRef>,
+    object: Option<Arc<ObjectRef>>,
 ) -> Diagnostic {
     Diagnostic {
         code: Cow::Borrowed(rule.code),
@@ -255,7 +259,7 @@ pub(crate) fn new_diagnostic(
         source_template: None,
         rendered_range: None,
         related: Vec::new(),
-        url: Some(rule_url(rule.code)),
+        url: Some(Cow::Borrowed(rule.url)),
         fix: None,
     }
 }

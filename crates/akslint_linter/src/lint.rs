@@ -1,3 +1,4 @@
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -239,15 +240,16 @@ impl Linter {
                     project,
                     parameters,
                 };
+                let no_subject = OnceCell::new();
                 for &rule in &self.template_rules {
-                    let mut cx = self.arm_context(&arm, rule, None, diagnostics);
+                    let mut cx = self.arm_context(&arm, rule, &no_subject, diagnostics);
                     rule.check_template(template, &mut cx);
                 }
                 let clusters = template.managed_clusters();
                 for cluster in &clusters {
+                    let subject = OnceCell::from(Arc::new(resource_ref(cluster.resource)));
                     for &rule in &self.cluster_rules {
-                        let object = Some(resource_ref(cluster.resource));
-                        let mut cx = self.arm_context(&arm, rule, object, diagnostics);
+                        let mut cx = self.arm_context(&arm, rule, &subject, diagnostics);
                         rule.check_cluster(cluster, &mut cx);
                     }
                 }
@@ -262,9 +264,9 @@ impl Linter {
                         .map(|(_, pool)| pool),
                 );
                 for pool in pools {
+                    let subject = OnceCell::from(Arc::new(resource_ref(pool.resource)));
                     for &rule in &self.pool_rules {
-                        let object = Some(resource_ref(pool.resource));
-                        let mut cx = self.arm_context(&arm, rule, object, diagnostics);
+                        let mut cx = self.arm_context(&arm, rule, &subject, diagnostics);
                         rule.check_node_pool(pool, &mut cx);
                     }
                 }
@@ -276,7 +278,7 @@ impl Linter {
         &'a self,
         arm: &ArmTarget<'a>,
         rule: &'static dyn Rule,
-        resource: Option<ObjectRef>,
+        subject: &'a OnceCell<Arc<ObjectRef>>,
         diagnostics: &'a mut Vec<Diagnostic>,
     ) -> Context<'a> {
         Context {
@@ -285,7 +287,7 @@ impl Linter {
             project: arm.project,
             rule: rule.meta(),
             object: None,
-            resource,
+            subject,
             parameter_file: arm.parameters,
             diagnostics,
         }
@@ -339,8 +341,9 @@ impl Linter {
             .kind
             .and_then(|kind| self.rules_by_kind.get(kind))
             .map_or(&[][..], Vec::as_slice);
+        let subject = OnceCell::new();
         for rule in kind_rules.iter().chain(&self.object_rules) {
-            let mut cx = self.context(file, project, *rule, object, diagnostics);
+            let mut cx = self.context(file, project, *rule, object, &subject, diagnostics);
             rule.check_object(object, &mut cx);
         }
         if self.workload_rules.is_empty() {
@@ -350,7 +353,7 @@ impl Linter {
             return;
         };
         for rule in &self.workload_rules {
-            let mut cx = self.context(file, project, *rule, object, diagnostics);
+            let mut cx = self.context(file, project, *rule, object, &subject, diagnostics);
             // A namespace's `pod-security.kubernetes.io/enforce` label decides which Pod
             // Security controls its workloads are held to.
             if let Some(control) = rule.meta().pss
@@ -368,6 +371,7 @@ impl Linter {
         project: &'a ProjectIndex,
         rule: &'static dyn Rule,
         object: &'a Object<'a>,
+        subject: &'a OnceCell<Arc<ObjectRef>>,
         diagnostics: &'a mut Vec<Diagnostic>,
     ) -> Context<'a> {
         Context {
@@ -376,7 +380,7 @@ impl Linter {
             project,
             rule: rule.meta(),
             object: Some(object),
-            resource: None,
+            subject,
             parameter_file: None,
             diagnostics,
         }

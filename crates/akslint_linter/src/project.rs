@@ -29,7 +29,7 @@ pub struct Location {
     /// The span in it.
     pub span: Span,
     /// The object it belongs to, so that findings reported there name it.
-    pub object: Option<ObjectRef>,
+    pub object: Option<Arc<ObjectRef>>,
 }
 
 impl Location {
@@ -38,11 +38,11 @@ impl Location {
         Self {
             file: Arc::clone(file),
             span: object_anchor(object),
-            object: Some(ObjectRef {
+            object: Some(Arc::new(ObjectRef {
                 kind: identity.kind,
                 name: identity.name,
                 namespace: identity.namespace,
-            }),
+            })),
         }
     }
 

@@ -105,6 +105,9 @@ pub struct RuleMeta {
     pub code: &'static str,
     /// Permanent kebab-case name, e.g. `privilege-escalation-allowed`.
     pub name: &'static str,
+    /// The documentation page ([`akslint_diagnostics::rule_url`] of the code), written once
+    /// rather than per finding.
+    pub url: &'static str,
     /// Category.
     pub category: Category,
     /// Default severity.
@@ -216,6 +219,7 @@ macro_rules! declare_rule {
                 static META: $crate::RuleMeta = $crate::RuleMeta {
                     code: $code,
                     name: $rule_name,
+                    url: ::akslint_diagnostics::rule_url!($code),
                     category: $crate::Category::$category,
                     severity: ::akslint_diagnostics::Severity::$severity,
                     default_enabled: $default,

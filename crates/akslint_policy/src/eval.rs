@@ -196,11 +196,11 @@ impl PolicySet {
                         help: None,
                         file: Arc::clone(review.file),
                         span,
-                        object: Some(ObjectRef {
+                        object: Some(Arc::new(ObjectRef {
                             kind: identity.kind,
                             name: identity.name,
                             namespace: identity.namespace,
-                        }),
+                        })),
                         source_template: review.object.document.helm_source.clone(),
                         related: Vec::new(),
                         // Policies have no page in akslint's rule documentation.

@@ -48,8 +48,8 @@ pub fn to_lsp(
     }
     let href = diagnostic
         .url
-        .clone()
-        .unwrap_or_else(|| rule_url(&diagnostic.code));
+        .as_deref()
+        .map_or_else(|| rule_url(&diagnostic.code), str::to_owned);
     lsp_types::Diagnostic {
         range: document.lint_range(diagnostic.span, encoding),
         severity: Some(match diagnostic.severity {

@@ -151,11 +151,11 @@ mod tests {
             help: None,
             file: SourceFile::new(path, "x".repeat(100)),
             span: Span::new(at, at + 1),
-            object: Some(ObjectRef {
+            object: Some(std::sync::Arc::new(ObjectRef {
                 kind: "Pod".to_owned(),
                 name: Some(name.to_owned()),
                 namespace: None,
-            }),
+            })),
             source_template: None,
             rendered_range: None,
             related: Vec::new(),

@@ -6,7 +6,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::Arc;
 
-use akslint_diagnostics::{Diagnostic, rule_url};
+use akslint_diagnostics::Diagnostic;
 use akslint_linter::project::ProjectIndex;
 use akslint_linter::rules::akl::{InputLimitExceeded, InvalidSyntax};
 use akslint_linter::{FileFormat, ParsedSource, RuleMetadata};
@@ -95,6 +95,8 @@ pub(crate) fn lint_into_report(
     report: &mut Report,
 ) {
     let linted = lint_sources(sources, parameter_files);
+    let found: usize = linted.per_file.iter().flatten().map(Vec::len).sum();
+    report.diagnostics.reserve(found + linted.elsewhere.len());
     report.diagnostics.extend(linted.elsewhere);
     report.internal_errors.extend(linted.internal_errors);
     for (step, (file, _, _)) in linted.per_file.into_iter().zip(sources) {
@@ -391,7 +393,8 @@ fn read_candidate(candidate: &Candidate, configured: &ConfiguredLinter) -> Outco
     if size > limit {
         return report(Engine::LimitExceeded, too_large(Some(size), limit));
     }
-    let bytes = match std::fs::File::open(path).and_then(|file| read_at_most(file, limit)) {
+    let read = |file| read_at_most(file, limit, size);
+    let bytes = match std::fs::File::open(path).and_then(read) {
         Ok(Some(bytes)) => bytes,
         // It grew past the limit since its size was read.
         Ok(None) => return report(Engine::LimitExceeded, too_large(None, limit)),
@@ -413,9 +416,11 @@ fn read_candidate(candidate: &Candidate, configured: &ConfiguredLinter) -> Outco
 }
 
 /// Reads everything, or `None` when there is more than `limit` bytes: memory stays bounded
-/// whatever the size the file system reported.
-fn read_at_most(reader: impl Read, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
-    let mut bytes = Vec::new();
+/// whatever the size the file system reported. `expected` (the reported size) sizes the
+/// buffer, so that a file that did not change is read without growing it.
+fn read_at_most(reader: impl Read, limit: u64, expected: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let capacity = usize::try_from(expected.min(limit).saturating_add(1)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(capacity);
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)?;
@@ -458,7 +463,7 @@ pub fn lint_reader(
     let configured = configurations.for_path(path)?;
     let limit = configured.linter.settings().limits.max_file_bytes;
     let mut report = Report::default();
-    let bytes = match read_at_most(reader, limit) {
+    let bytes = match read_at_most(reader, limit, 0) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
             let file = SourceFile::new(path, String::new());
@@ -602,7 +607,7 @@ pub(crate) fn engine_diagnostic(
         source_template: None,
         rendered_range: None,
         related: Vec::new(),
-        url: Some(rule_url(meta.code)),
+        url: Some(Cow::Borrowed(meta.url)),
         fix: None,
     }
 }

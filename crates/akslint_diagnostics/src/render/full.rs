@@ -89,7 +89,7 @@ fn render_one(renderer: &Renderer, diagnostic: &Diagnostic) -> String {
     }
     if let Some(help) = &diagnostic.help {
         groups.push(Group::with_title(
-            Level::HELP.secondary_title(help.as_str()),
+            Level::HELP.secondary_title(help.as_ref()),
         ));
     }
     if let Some(fix) = &diagnostic.fix {

@@ -50,7 +50,7 @@ fn to_json(diagnostic: &Diagnostic) -> JsonDiagnostic<'_> {
         help: diagnostic.help.as_deref(),
         path: diagnostic.path().into_owned(),
         range: diagnostic.range(),
-        object: diagnostic.object.as_ref(),
+        object: diagnostic.object.as_deref(),
         source_template: diagnostic.source_template.as_deref(),
         rendered_range: diagnostic.rendered_range,
         related: diagnostic

@@ -389,7 +389,7 @@ fn rules_for(
             Some(descriptor) => rule(descriptor, Some(rule_url(code))),
             None => {
                 let descriptor = RuleDescriptor::new(code, first.name.as_ref(), "", first.severity);
-                rule(&descriptor, first.url.clone())
+                rule(&descriptor, first.url.as_deref().map(str::to_owned))
             }
         });
     }

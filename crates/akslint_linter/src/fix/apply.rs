@@ -216,7 +216,7 @@ mod tests {
             url: None,
             fix: Some(Fix {
                 applicability,
-                message: "test".to_owned(),
+                message: "test".into(),
                 edits,
             }),
         }

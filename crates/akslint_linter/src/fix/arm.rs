@@ -70,7 +70,7 @@ impl crate::Context<'_> {
     /// [`JsonEditor::set_evaluated`] for when there is none.
     pub fn cluster_fix(
         &self,
-        message: impl Into<String>,
+        message: impl Into<std::borrow::Cow<'static, str>>,
         cluster: &ManagedCluster<'_, '_>,
         path: &[&str],
         lookup: &Lookup<'_, '_>,
@@ -86,7 +86,7 @@ impl crate::Context<'_> {
     /// a parameter.
     pub fn pool_fix(
         &self,
-        message: impl Into<String>,
+        message: impl Into<std::borrow::Cow<'static, str>>,
         pool: &AgentPool<'_, '_>,
         path: &[&str],
         lookup: &Lookup<'_, '_>,

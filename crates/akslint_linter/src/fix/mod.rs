@@ -35,6 +35,8 @@ mod editor;
 mod json;
 mod layout;
 
+use std::borrow::Cow;
+
 use akslint_diagnostics::{Diagnostic, Edit, Fix};
 
 pub use apply::{Applied, FixTarget, MAX_PASSES, apply_fixes, file_text, fix_until_stable};
@@ -50,7 +52,7 @@ impl Context<'_> {
     /// gives up (the edit cannot be made safely), makes no edit, or the rule declares no fix.
     pub fn fix(
         &self,
-        message: impl Into<String>,
+        message: impl Into<Cow<'static, str>>,
         build: impl FnOnce(&mut YamlEditor<'_>) -> Option<()>,
     ) -> Option<Fix> {
         let mut editor = YamlEditor::new(self.file);
@@ -62,7 +64,7 @@ impl Context<'_> {
     /// ARM template being linted; otherwise like [`Self::fix`].
     pub fn json_fix(
         &self,
-        message: impl Into<String>,
+        message: impl Into<Cow<'static, str>>,
         build: impl FnOnce(&mut JsonEditor<'_>) -> Option<()>,
     ) -> Option<Fix> {
         let mut editor = JsonEditor::new(self.file);
@@ -70,7 +72,7 @@ impl Context<'_> {
         self.fix_from(message, editor.into_edits())
     }
 
-    fn fix_from(&self, message: impl Into<String>, edits: Vec<Edit>) -> Option<Fix> {
+    fn fix_from(&self, message: impl Into<Cow<'static, str>>, edits: Vec<Edit>) -> Option<Fix> {
         let applicability = self.rule.fix;
         debug_assert!(
             applicability.is_some(),

@@ -75,7 +75,7 @@ fn report_unset(
     unset: &Lookup<'_, '_>,
     needs: &Needs,
     message: String,
-    help: &str,
+    help: &'static str,
 ) {
     report_unset_with_fix(cx, cluster, unset, needs, message, help, None);
 }
@@ -88,7 +88,7 @@ fn report_unset_with_fix(
     unset: &Lookup<'_, '_>,
     needs: &Needs,
     message: String,
-    help: &str,
+    help: &'static str,
     fix: Option<Fix>,
 ) {
     let Needs { property, since } = needs;

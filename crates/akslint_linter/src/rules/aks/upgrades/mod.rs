@@ -186,7 +186,7 @@ pub(crate) fn report_in<'c>(
     message: String,
 ) -> &'c mut Diagnostic {
     let diagnostic = cx.report_value(lookup, message);
-    diagnostic.object = Some(resource_ref(resource));
+    diagnostic.object = Some(std::sync::Arc::new(resource_ref(resource)));
     diagnostic
 }
 

@@ -215,7 +215,7 @@ fn report_unconfined_profile(
     written: &Written<'_>,
     field: InheritedField,
     cx: &mut Context<'_>,
-    help: &str,
+    help: &'static str,
 ) {
     let key = field.key();
     match written.node.get("type").filter(|node| !node.is_null()) {
