@@ -11,7 +11,7 @@
 //! and earlier merge sources win over later ones.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use akslint_text::Span;
 use granit_parser::{ErrorKind, Event, Parser, ScanError};
@@ -94,6 +94,9 @@ enum Step {
     /// Nothing more is read.
     Stop,
 }
+
+/// Mappings with at most this many entries are checked for duplicate keys without hashing.
+const SMALL_MAPPING: usize = 16;
 
 fn byte_span(span: &granit_parser::Span) -> Span {
     span.byte_range()
@@ -355,20 +358,32 @@ impl<'s> Builder<'s> {
         if entries.len() < 2 {
             return;
         }
-        let mut seen: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
+        let tree = &self.out.tree;
+        let keys = entries.iter().filter_map(|entry| {
+            let key = tree.node(entry.key);
+            let (text, style) = key.scalar()?;
+            (!(style.is_plain() && text == "<<")).then(|| (text, key.span()))
+        });
         let mut duplicates = Vec::new();
-        for entry in entries {
-            let key = self.out.tree.node(entry.key);
-            if let Some((text, style)) = key.scalar() {
-                if style.is_plain() && text == "<<" {
-                    continue;
+        // Most mappings have a handful of keys: comparing each with those before it is
+        // cheaper than hashing them all.
+        if entries.len() <= SMALL_MAPPING {
+            let mut seen: Vec<&str> = Vec::with_capacity(entries.len());
+            for (text, span) in keys {
+                if seen.contains(&text) {
+                    duplicates.push((text.to_owned(), span));
                 }
-                if let Some(first) = seen.insert(text, key.span()) {
-                    duplicates.push((text.to_owned(), first, key.span()));
+                seen.push(text);
+            }
+        } else {
+            let mut seen: HashSet<&str> = HashSet::with_capacity(entries.len());
+            for (text, span) in keys {
+                if !seen.insert(text) {
+                    duplicates.push((text.to_owned(), span));
                 }
             }
         }
-        for (key, _first, span) in duplicates {
+        for (key, span) in duplicates {
             self.error(
                 SyntaxErrorKind::DuplicateKey,
                 &format!(
@@ -410,8 +425,7 @@ impl<'s> Builder<'s> {
         }
         let key_text = |id: NodeId| tree.node(id).scalar().map(|(text, _)| text);
         let mut result: Vec<Entry> = entries.iter().filter(|e| !is_merge(e)).copied().collect();
-        let mut present: std::collections::HashSet<&str> =
-            result.iter().filter_map(|e| key_text(e.key)).collect();
+        let mut present: HashSet<&str> = result.iter().filter_map(|e| key_text(e.key)).collect();
         for source in sources {
             for (key, value) in tree.node(source).entries() {
                 let Some(text) = key.scalar().map(|(text, _)| text) else {

@@ -124,11 +124,11 @@ const OBJECT_FIELDS: [(&str, &str, &str); 11] = [
 
 impl Rule for AmbiguousYamlBoolean {
     fn check_object(&self, object: &Object<'_>, cx: &mut Context<'_>) {
-        let who = object.describe();
+        let who = || object.describe();
         let group = object.api_group();
         for (field_group, kind, path) in OBJECT_FIELDS {
             if object.kind == Some(kind) && group == field_group {
-                check(cx, &who, object.node.get_path(path), path);
+                check(cx, &who, object.node.get_path(path), &path);
             }
         }
         if let Some(workload) = cx.settings().workload_kinds.workload(*object) {
@@ -138,19 +138,19 @@ impl Rule for AmbiguousYamlBoolean {
 }
 
 fn check_pod_spec(cx: &mut Context<'_>, workload: &Workload<'_>) {
-    let who = workload.describe();
+    let workload_who = || workload.describe();
     let spec = workload.pod_spec;
     for key in POD_SPEC {
-        check(cx, &who, spec.get(key), key);
+        check(cx, &workload_who, spec.get(key), &key);
     }
     if let Some(context) = workload.pod_security_context() {
-        check_security_context(cx, &who, context, &["runAsNonRoot"]);
+        check_security_context(cx, &workload_who, context, &["runAsNonRoot"]);
     }
     for container in workload.containers() {
-        let who = format!("{} of {who}", container.describe());
+        let who = || format!("{} of {}", container.describe(), workload_who());
         let node = container.node;
         for key in CONTAINER {
-            check(cx, &who, node.get(key), key);
+            check(cx, &who, node.get(key), &key);
         }
         if let Some(context) = container.security_context() {
             check_security_context(cx, &who, context, &SECURITY_CONTEXT);
@@ -161,7 +161,7 @@ fn check_pod_spec(cx: &mut Context<'_>, workload: &Workload<'_>) {
             .flat_map(NodeRef::items)
             .enumerate()
         {
-            let path = format!("volumeMounts[{index}].readOnly");
+            let path = format_args!("volumeMounts[{index}].readOnly");
             check(cx, &who, mount.get("readOnly"), &path);
         }
         for (index, env) in node
@@ -171,7 +171,7 @@ fn check_pod_spec(cx: &mut Context<'_>, workload: &Workload<'_>) {
             .enumerate()
         {
             for reference in ["configMapKeyRef", "secretKeyRef"] {
-                let path = format!("env[{index}].valueFrom.{reference}.optional");
+                let path = format_args!("env[{index}].valueFrom.{reference}.optional");
                 let value = env.get("valueFrom").and_then(|v| v.get(reference));
                 check(cx, &who, value.and_then(|r| r.get("optional")), &path);
             }
@@ -183,20 +183,20 @@ fn check_pod_spec(cx: &mut Context<'_>, workload: &Workload<'_>) {
             .enumerate()
         {
             for reference in ["configMapRef", "secretRef"] {
-                let path = format!("envFrom[{index}].{reference}.optional");
+                let path = format_args!("envFrom[{index}].{reference}.optional");
                 let value = source.get(reference).and_then(|r| r.get("optional"));
                 check(cx, &who, value, &path);
             }
         }
     }
     for volume in workload.volumes() {
-        let who = format!("{} of {who}", volume.describe());
+        let who = || format!("{} of {}", volume.describe(), workload_who());
         for (key, source) in volume.node.entries() {
             let Some((name, _)) = key.scalar().filter(|_| source.is_mapping()) else {
                 continue;
             };
             for field in VOLUME_SOURCE {
-                check(cx, &who, source.get(field), &format!("{name}.{field}"));
+                check(cx, &who, source.get(field), &format_args!("{name}.{field}"));
             }
             if name != "projected" {
                 continue;
@@ -205,7 +205,7 @@ fn check_pod_spec(cx: &mut Context<'_>, workload: &Workload<'_>) {
             for (index, projection) in sources.enumerate() {
                 for kind in ["configMap", "secret"] {
                     let value = projection.get(kind).and_then(|p| p.get("optional"));
-                    let path = format!("projected.sources[{index}].{kind}.optional");
+                    let path = format_args!("projected.sources[{index}].{kind}.optional");
                     check(cx, &who, value, &path);
                 }
             }
@@ -214,21 +214,33 @@ fn check_pod_spec(cx: &mut Context<'_>, workload: &Workload<'_>) {
 }
 
 /// Checks the boolean `fields` of a security context and `windowsOptions.hostProcess`.
-fn check_security_context(cx: &mut Context<'_>, who: &str, context: NodeRef<'_>, fields: &[&str]) {
+fn check_security_context(
+    cx: &mut Context<'_>,
+    who: &dyn Fn() -> String,
+    context: NodeRef<'_>,
+    fields: &[&str],
+) {
     for key in fields {
-        check(cx, who, context.get(key), &format!("securityContext.{key}"));
+        let path = format_args!("securityContext.{key}");
+        check(cx, who, context.get(key), &path);
     }
     let host_process = context.get_path("windowsOptions.hostProcess");
     check(
         cx,
         who,
         host_process,
-        "securityContext.windowsOptions.hostProcess",
+        &"securityContext.windowsOptions.hostProcess",
     );
 }
 
-/// Reports `value` when it is an ambiguous or quoted boolean.
-fn check(cx: &mut Context<'_>, who: &str, value: Option<NodeRef<'_>>, path: &str) {
+/// Reports `value` when it is an ambiguous or quoted boolean. `who` and `path` name it in the
+/// message, and are only written out for a finding: most values are fine.
+fn check(
+    cx: &mut Context<'_>,
+    who: &dyn Fn() -> String,
+    value: Option<NodeRef<'_>>,
+    path: &dyn std::fmt::Display,
+) {
     let Some(value) = value else {
         return;
     };
@@ -245,7 +257,8 @@ fn check(cx: &mut Context<'_>, who: &str, value: Option<NodeRef<'_>>, path: &str
             return;
         }
         let message = format!(
-            "{who} sets `{path}: {text}`, which Kubernetes reads as `{meaning}` (a YAML 1.1 boolean) while YAML 1.2 tools read the string \"{text}\""
+            "{} sets `{path}: {text}`, which Kubernetes reads as `{meaning}` (a YAML 1.1 boolean) while YAML 1.2 tools read the string \"{text}\"",
+            who()
         );
         let fix = cx.fix(format!("write `{meaning}`"), |edit| {
             edit.replace(value, NewValue::Bool(meaning))
@@ -255,7 +268,8 @@ fn check(cx: &mut Context<'_>, who: &str, value: Option<NodeRef<'_>>, path: &str
             .help(format!("write `{meaning}`"));
     } else if let Some(meaning) = quoted_boolean(text) {
         let message = format!(
-            "{who} sets `{path}` to the quoted string \"{text}\", not a boolean: the API server rejects it with a type error"
+            "{} sets `{path}` to the quoted string \"{text}\", not a boolean: the API server rejects it with a type error",
+            who()
         );
         cx.report_node(value, message)
             .help(format!("write `{meaning}` without quotes"));
@@ -264,9 +278,13 @@ fn check(cx: &mut Context<'_>, who: &str, value: Option<NodeRef<'_>>, path: &str
 
 /// What a quoted boolean spelling was meant to say.
 fn quoted_boolean(text: &str) -> Option<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "true" | "yes" | "on" | "y" => Some(true),
-        "false" | "no" | "off" | "n" => Some(false),
-        _ => None,
+    let text = text.trim();
+    let is = |word: &&str| text.eq_ignore_ascii_case(word);
+    if ["true", "yes", "on", "y"].iter().any(is) {
+        Some(true)
+    } else if ["false", "no", "off", "n"].iter().any(is) {
+        Some(false)
+    } else {
+        None
     }
 }

@@ -167,11 +167,21 @@ fn container_owner(container: &Container<'_>, workload: &Workload<'_>) -> String
 struct Written<'a> {
     node: NodeRef<'a>,
     level: Level,
-    /// Who wrote it, for messages: the workload for the pod level, else the container.
-    owner: String,
+    workload: Workload<'a>,
+    /// The container that wrote it (`None` at the pod level).
+    container: Option<Container<'a>>,
 }
 
 impl Written<'_> {
+    /// Who wrote it, for messages: the workload for the pod level, else the container (named
+    /// only when there is a finding: most written values are fine).
+    fn owner(&self) -> String {
+        match &self.container {
+            Some(container) => container_owner(container, &self.workload),
+            None => self.workload.describe(),
+        }
+    }
+
     /// Ends a message with where the value was written.
     const fn place(&self) -> &'static str {
         match self.level {
@@ -192,14 +202,16 @@ fn written<'a>(workload: &Workload<'a>, field: InheritedField) -> Vec<Written<'a
         .map(|node| Written {
             node,
             level: Level::Pod,
-            owner: workload.describe(),
+            workload: *workload,
+            container: None,
         });
     let containers = workload.containers().filter_map(|container| {
         let setting = container.effective_security_context().inherited(field)?;
-        (setting.level == Level::Container).then(|| Written {
+        (setting.level == Level::Container).then_some(Written {
             node: setting.node,
             level: Level::Container,
-            owner: container_owner(&container, workload),
+            workload: *workload,
+            container: Some(container),
         })
     });
     pod.into_iter().chain(containers).collect()
@@ -226,7 +238,7 @@ fn report_unconfined_profile(
             }
             let message = format!(
                 "{} sets `{key}.type: {value}`{}; only `RuntimeDefault` and `Localhost` are allowed",
-                written.owner,
+                written.owner(),
                 written.place()
             );
             let fix = runtime_default_profile(cx, written.node, field);
@@ -235,7 +247,7 @@ fn report_unconfined_profile(
         None => {
             let message = format!(
                 "{} sets `{key}` without a `type`{}; only `RuntimeDefault` and `Localhost` are allowed",
-                written.owner,
+                written.owner(),
                 written.place()
             );
             let fix = runtime_default_profile(cx, written.node, field);

@@ -109,7 +109,8 @@ impl Rule for SeccompProfileMissing {
                     let own = Written {
                         node: setting.node,
                         level: Level::Container,
-                        owner: container_owner(&container, workload),
+                        workload: *workload,
+                        container: Some(container),
                     };
                     report_unconfined_profile(&own, field, cx, HELP);
                 }

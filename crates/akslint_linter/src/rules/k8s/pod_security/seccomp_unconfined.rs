@@ -101,7 +101,7 @@ impl Rule for SeccompUnconfined {
             if node.as_str() == Some("Unconfined") {
                 let message = format!(
                     "{} sets `seccompProfile.type: Unconfined`{}: its system calls are not filtered",
-                    written.owner,
+                    written.owner(),
                     written.place()
                 );
                 let fix = runtime_default_profile(cx, written.node, field);

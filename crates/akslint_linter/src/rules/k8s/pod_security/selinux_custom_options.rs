@@ -73,7 +73,7 @@ impl Rule for SelinuxCustomOptions {
     fn check_workload(&self, workload: &Workload<'_>, cx: &mut Context<'_>) {
         let version = cx.kubernetes_version();
         for written in written(workload, InheritedField::SeLinuxOptions) {
-            let (owner, place) = (&written.owner, written.place());
+            let (owner, place) = (written.owner(), written.place());
             if let Some(node) = non_empty(written.node, "type") {
                 let value = node.as_str().unwrap_or_default();
                 match ALLOWED_TYPES.iter().find(|(name, _)| *name == value) {
