@@ -99,7 +99,8 @@ impl<'a> Object<'a> {
     #[must_use]
     pub fn describe(&self) -> String {
         match (self.kind, self.name) {
-            (Some(kind), Some(name)) => format!("{kind} `{name}`"),
+            // `concat` rather than `format!`: names are written into most messages.
+            (Some(kind), Some(name)) => [kind, " `", name, "`"].concat(),
             (Some(kind), None) => kind.to_owned(),
             (None, _) => "object".to_owned(),
         }

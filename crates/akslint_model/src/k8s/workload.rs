@@ -217,7 +217,7 @@ impl<'a> Volume<'a> {
     #[must_use]
     pub fn describe(&self) -> String {
         match self.name() {
-            Some(name) => format!("volume `{name}`"),
+            Some(name) => ["volume `", name, "`"].concat(),
             None => "unnamed volume".to_owned(),
         }
     }
@@ -280,9 +280,16 @@ impl<'a> Container<'a> {
     #[must_use]
     pub fn describe(&self) -> String {
         match self.name() {
-            Some(name) => format!("{} `{name}`", self.kind.noun()),
-            None => format!("unnamed {}", self.kind.noun()),
+            // `concat` rather than `format!`: names are written into most messages.
+            Some(name) => [self.kind.noun(), " `", name, "`"].concat(),
+            None => ["unnamed ", self.kind.noun()].concat(),
         }
+    }
+
+    /// `container `app` of Deployment `web``, for messages about one container of `workload`.
+    #[must_use]
+    pub fn describe_in(&self, workload: &Workload<'_>) -> String {
+        [self.describe().as_str(), " of ", &workload.describe()].concat()
     }
 
     /// The container's own `securityContext`.

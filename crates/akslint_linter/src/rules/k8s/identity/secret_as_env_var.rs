@@ -81,7 +81,7 @@ const HELP: &str = "mount the Secret as a read-only volume (or Azure Key Vault s
 impl Rule for SecretAsEnvVar {
     fn check_workload(&self, workload: &Workload<'_>, cx: &mut Context<'_>) {
         for container in workload.containers() {
-            let who = format!("{} of {}", container.describe(), workload.describe());
+            let who = container.describe_in(workload);
             for entry in container.env() {
                 let Some(reference) = entry
                     .get_path("valueFrom.secretKeyRef")

@@ -1,6 +1,6 @@
 use akslint_model::k8s::Workload;
 
-use super::{container_images, who};
+use super::container_images;
 use crate::context::WithHelp;
 use crate::{Context, Rule, Scope, declare_rule};
 
@@ -56,7 +56,7 @@ declare_rule! {
 impl Rule for ImageNotPinned {
     fn check_workload(&self, workload: &Workload<'_>, cx: &mut Context<'_>) {
         for (container, node, text, image) in container_images(workload) {
-            let who = who(&container, workload);
+            let who = container.describe_in(workload);
             let message = match image.digest {
                 Some(_) if image.has_valid_digest() => continue,
                 Some(digest) => format!(

@@ -1,6 +1,6 @@
 use akslint_model::k8s::Workload;
 
-use super::{container_images, who};
+use super::container_images;
 use crate::context::WithHelp;
 use crate::{Context, Rule, Scope, declare_rule};
 
@@ -71,7 +71,7 @@ impl Rule for ImageTagLatest {
             if image.digest.is_some() {
                 continue;
             }
-            let who = who(&container, workload);
+            let who = container.describe_in(workload);
             let message = match image.tag {
                 None => format!(
                     "{who} uses image `{text}` without a tag, so it runs whatever `latest` points to when the node pulls it"

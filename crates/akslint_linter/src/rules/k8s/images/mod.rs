@@ -251,11 +251,6 @@ fn container_images<'a>(
     })
 }
 
-/// `container `app` of Deployment `web``.
-fn who(container: &Container<'_>, workload: &Workload<'_>) -> String {
-    format!("{} of {}", container.describe(), workload.describe())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

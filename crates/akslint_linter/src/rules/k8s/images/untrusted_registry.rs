@@ -1,6 +1,6 @@
 use akslint_model::k8s::Workload;
 
-use super::{container_images, who};
+use super::container_images;
 use crate::context::WithHelp;
 use crate::{Context, Rule, Scope, declare_rule};
 
@@ -94,7 +94,7 @@ impl Rule for UntrustedRegistry {
             };
             let message = format!(
                 "{} pulls image `{text}` from {source}, which is not an allowed registry",
-                who(&container, workload)
+                container.describe_in(workload)
             );
             cx.report_node(node, message).help(format!(
                 "import the image into your Azure Container Registry (`az acr import`) and reference it there, or add `{registry}` to the `allowed-registries` option (allowed now: {allowed_list})"

@@ -94,7 +94,7 @@ impl Rule for CapabilitiesNotDropped {
             return;
         }
         for container in workload.containers() {
-            let who = format!("{} of {}", container.describe(), workload.describe());
+            let who = container.describe_in(workload);
             let Some(drop) = capability_list(&container, "drop") else {
                 let message = format!(
                     "{who} does not drop ALL capabilities, so it keeps the runtime's default set (including NET_RAW)"

@@ -81,7 +81,7 @@ impl Rule for CapabilityAdded {
                 if name == ALLOWED {
                     continue;
                 }
-                let who = format!("{} of {}", container.describe(), workload.describe());
+                let who = container.describe_in(workload);
                 if canonical_capability(name) == ALLOWED {
                     let message = format!(
                         "{who} adds `{name}`, which Pod Security admission rejects: it only accepts the exact name `{ALLOWED}`"

@@ -96,7 +96,7 @@ impl Rule for DangerousCapability {
                 if BASELINE_ALLOWED.contains(&name) {
                     continue;
                 }
-                let who = format!("{} of {}", container.describe(), workload.describe());
+                let who = container.describe_in(workload);
                 let canonical = canonical_capability(name);
                 if let Some(exact) = BASELINE_ALLOWED.iter().find(|c| **c == canonical) {
                     let message = format!(

@@ -71,7 +71,7 @@ impl Rule for HostPort {
                 let Some(node) = port.get("hostPort") else {
                     continue;
                 };
-                let who = format!("{} of {}", container.describe(), workload.describe());
+                let who = container.describe_in(workload);
                 let message = match node.k8s_value() {
                     Some(K8sScalar::Null | K8sScalar::Int(0)) => continue,
                     Some(K8sScalar::Int(number)) => {

@@ -1,6 +1,5 @@
 use akslint_model::k8s::Workload;
 
-use super::container_owner;
 use crate::context::WithHelp;
 use crate::{Context, Rule, Scope, declare_rule};
 
@@ -81,7 +80,7 @@ impl Rule for HostProbe {
                     };
                     let message = format!(
                         "{} sets `{path}.{action}.host: {host}`: the kubelet connects to that host from the node instead of to the pod",
-                        container_owner(&container, workload)
+                        container.describe_in(workload)
                     );
                     let help = if action == "httpGet" {
                         "remove `host` so the kubelet targets the pod's IP; to send a virtual-host name, add a `Host` header under `httpHeaders`"

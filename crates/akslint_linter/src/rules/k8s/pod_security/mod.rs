@@ -157,11 +157,6 @@ fn host_path_volumes<'a>(
     })
 }
 
-/// `container `app` of Deployment `web``, for messages about one container.
-fn container_owner(container: &Container<'_>, workload: &Workload<'_>) -> String {
-    format!("{} of {}", container.describe(), workload.describe())
-}
-
 /// A security-context field as written at one level: the pod's `spec.securityContext` or one
 /// container's own `securityContext`.
 struct Written<'a> {
@@ -177,7 +172,7 @@ impl Written<'_> {
     /// only when there is a finding: most written values are fine).
     fn owner(&self) -> String {
         match &self.container {
-            Some(container) => container_owner(container, &self.workload),
+            Some(container) => container.describe_in(&self.workload),
             None => self.workload.describe(),
         }
     }

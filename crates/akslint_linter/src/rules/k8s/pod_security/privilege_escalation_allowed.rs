@@ -85,7 +85,7 @@ impl Rule for PrivilegeEscalationAllowed {
         for container in workload.containers() {
             let context = container.effective_security_context();
             let field = ContainerOnlyField::AllowPrivilegeEscalation;
-            let who = format!("{} of {}", container.describe(), workload.describe());
+            let who = container.describe_in(workload);
             match context.container_only(field) {
                 Some(node) => match node.as_bool() {
                     Some(false) => {}

@@ -107,7 +107,7 @@ impl Rule for RunAsRoot {
             cx.report_node(node, message).help(HELP);
         }
         for container in workload.containers() {
-            let who = format!("{} of {}", container.describe(), workload.describe());
+            let who = container.describe_in(workload);
             let own = container.security_context();
             let root = container
                 .effective_security_context()

@@ -1,6 +1,6 @@
 use akslint_model::k8s::{InheritedField, Level, Workload};
 
-use super::{Written, container_owner, report_unconfined_profile, written};
+use super::{Written, report_unconfined_profile, written};
 use crate::context::WithHelp;
 use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
@@ -119,7 +119,7 @@ impl Rule for SeccompProfileMissing {
                 None => {
                     let message = format!(
                         "{} has no seccomp profile: neither it nor the pod sets `seccompProfile.type` to `RuntimeDefault` or `Localhost`",
-                        container_owner(&container, workload)
+                        container.describe_in(workload)
                     );
                     let fix = cx.fix("set `seccompProfile.type: RuntimeDefault`", |edit| {
                         edit.set(container.node, &PATH, NewValue::Str("RuntimeDefault"))

@@ -1,7 +1,7 @@
 use akslint_model::k8s::{InheritedField, Workload};
 use akslint_syntax::NodeRef;
 
-use super::{container_owner, runtime_default_annotation, runtime_default_profile, written};
+use super::{runtime_default_annotation, runtime_default_profile, written};
 use crate::context::WithHelp;
 use crate::fix::WithFix;
 use crate::{Context, Rule, Scope, declare_rule};
@@ -135,7 +135,7 @@ fn check_annotations(workload: &Workload<'_>, cx: &mut Context<'_>) {
         if let Some(node) = unconfined_annotation(workload, &key) {
             let message = format!(
                 "{} is unconfined by the legacy annotation `{key}: unconfined`: its system calls are not filtered",
-                container_owner(&container, workload)
+                container.describe_in(workload)
             );
             let fix = runtime_default_annotation(cx, node);
             cx.report_node(node, message)

@@ -1,6 +1,5 @@
 use akslint_model::k8s::{ContainerOnlyField, Workload};
 
-use super::container_owner;
 use crate::context::WithHelp;
 use crate::fix::{NewValue, WithFix};
 use crate::{Context, PssLevel, Rule, Scope, declare_rule};
@@ -95,7 +94,7 @@ impl Rule for UnmaskedProcMount {
             if value == "Default" {
                 continue;
             }
-            let owner = container_owner(&container, workload);
+            let owner = container.describe_in(workload);
             let problem = if value == "Unmasked" {
                 "/proc is mounted without the masked and read-only paths that protect the host kernel"
             } else {

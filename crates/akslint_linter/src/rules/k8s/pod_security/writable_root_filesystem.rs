@@ -92,7 +92,7 @@ impl Rule for WritableRootFilesystem {
         }
         for container in workload.containers() {
             let context = container.effective_security_context();
-            let who = format!("{} of {}", container.describe(), workload.describe());
+            let who = container.describe_in(workload);
             let fix = |cx: &Context<'_>| {
                 cx.fix("set `readOnlyRootFilesystem: true`", |edit| {
                     edit.set(container.node, &PATH, NewValue::Bool(true))

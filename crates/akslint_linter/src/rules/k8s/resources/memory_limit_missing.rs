@@ -77,7 +77,7 @@ impl Rule for MemoryLimitMissing {
             return;
         }
         for container in resource_containers(workload) {
-            let who = format!("{} of {}", container.describe(), workload.describe());
+            let who = container.describe_in(workload);
             match quantity(container.node, "limits", "memory") {
                 Some(limit) if is_zero_quantity(limit) => {
                     let message = format!(
