@@ -2,7 +2,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use akslint_diagnostics::{Diagnostic, ObjectRef};
-use akslint_model::azure::ArmDocument;
+use akslint_model::azure::{ArmDocument, EvaluatedTemplate};
 use akslint_model::k8s::{Object, objects};
 use akslint_syntax::{ParsedFile, SyntaxErrorKind, json, yaml};
 use akslint_text::SourceFile;
@@ -36,6 +36,10 @@ pub struct Linter {
 pub struct ParsedSource<'a> {
     file: &'a Arc<SourceFile>,
     parsed: Option<ParsedFile<'a>>,
+    /// The findings of the ARM rules, made by [`Linter::index_templates`] on the evaluations it
+    /// indexes (evaluating a template is costly, and done once) and reported by
+    /// [`Linter::lint_parsed`].
+    template_findings: Vec<Diagnostic>,
 }
 
 impl<'a> ParsedSource<'a> {
@@ -120,12 +124,12 @@ impl Linter {
         format: FileFormat,
         parameter_files: &[Arc<SourceFile>],
     ) -> Vec<Diagnostic> {
-        let source = self.parse(file, format);
+        let mut source = self.parse(file, format);
         let mut project = self.index(&source);
         project.explicit_parameter_files = parameter_files.to_vec();
-        let templates = self.index_templates(&source, &project);
+        let templates = self.index_templates(&mut source, &project);
         project.merge(templates);
-        let mut diagnostics = self.lint_parsed(&source, &project);
+        let mut diagnostics = self.lint_parsed(&mut source, &project);
         diagnostics.extend(self.lint_project(&project));
         self.apply_suppressions(&source, &mut diagnostics);
         diagnostics
@@ -152,7 +156,11 @@ impl Linter {
             FileFormat::Json => Some(json::parse(file.text(), &self.settings.limits)),
             FileFormat::Bicep => Some(crate::arm::parse_bicep(file, &self.settings.limits)),
         };
-        ParsedSource { file, parsed }
+        ParsedSource {
+            file,
+            parsed,
+            template_findings: Vec::new(),
+        }
     }
 
     /// The project facts of one source (step two); merge those of every source with
@@ -169,34 +177,48 @@ impl Linter {
     /// The facts of an ARM template (its clusters and their diagnostic settings), evaluated with
     /// the parameter files `project` knows for it (step two, second pass); merge them into
     /// `project` with [`ProjectIndex::merge`].
+    ///
+    /// The ARM rules run here too, on the same evaluations, and the next [`Linter::lint_parsed`]
+    /// of `source` reports their findings: they see the project of the first pass, as no ARM rule looks at other
+    /// templates' facts.
     #[must_use]
     pub fn index_templates(
         &self,
-        source: &ParsedSource<'_>,
+        source: &mut ParsedSource<'_>,
         project: &ProjectIndex,
     ) -> ProjectIndex {
         let mut facts = ProjectIndex::default();
+        let mut findings = Vec::new();
         if let Some(parsed) = &source.parsed
             && let Some(root) = arm_root(parsed, ArmDocument::Template)
         {
-            let parameter_files = project.parameter_files_for(source.file.path());
+            let file = source.file;
+            let parameter_files = project.parameter_files_for(file.path());
             for_each_evaluation(
                 root,
                 &parameter_files,
                 &self.settings.limits,
-                |_, template| {
-                    collect_facts(source.file, template, &mut facts);
+                |parameters, template| {
+                    collect_facts(file, template, &mut facts);
+                    let arm = ArmTarget {
+                        file,
+                        project,
+                        parameters,
+                    };
+                    self.lint_template(&arm, template, &mut findings);
                 },
             );
         }
+        source.template_findings = findings;
         facts
     }
 
-    /// Lints one parsed source against the facts of the whole project (step three).
+    /// Lints one parsed source against the facts of the whole project (step three), with the
+    /// findings of the ARM rules from [`Linter::index_templates`].
     #[must_use]
     pub fn lint_parsed(
         &self,
-        source: &ParsedSource<'_>,
+        source: &mut ParsedSource<'_>,
         project: &ProjectIndex,
     ) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
@@ -205,71 +227,51 @@ impl Linter {
             for object in objects(parsed) {
                 self.lint_object(source.file, project, &object, &mut diagnostics);
             }
-            self.lint_template(source.file, parsed, project, &mut diagnostics);
         }
+        diagnostics.append(&mut source.template_findings);
         finish(&mut diagnostics);
         diagnostics
     }
 
-    /// Runs the ARM rules on every evaluation of a template (one per parameter file).
+    /// Runs the ARM rules on one evaluation of a template.
     fn lint_template(
         &self,
-        file: &Arc<SourceFile>,
-        parsed: &ParsedFile<'_>,
-        project: &ProjectIndex,
+        arm: &ArmTarget<'_>,
+        template: &EvaluatedTemplate<'_>,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
-        if self.cluster_rules.is_empty()
-            && self.pool_rules.is_empty()
-            && self.template_rules.is_empty()
-        {
+        for &rule in &self.template_rules {
+            let mut cx = self.arm_context(arm, rule, None, diagnostics);
+            rule.check_template(template, &mut cx);
+        }
+        if self.cluster_rules.is_empty() && self.pool_rules.is_empty() {
             return;
         }
-        let Some(root) = arm_root(parsed, ArmDocument::Template) else {
+        let clusters = template.managed_clusters();
+        for cluster in &clusters {
+            for &rule in &self.cluster_rules {
+                let object = Some(resource_ref(cluster.resource));
+                let mut cx = self.arm_context(arm, rule, object, diagnostics);
+                rule.check_cluster(cluster, &mut cx);
+            }
+        }
+        if self.pool_rules.is_empty() {
             return;
-        };
-        let parameter_files = project.parameter_files_for(file.path());
-        for_each_evaluation(
-            root,
-            &parameter_files,
-            &self.settings.limits,
-            |parameters, template| {
-                let arm = ArmTarget {
-                    file,
-                    project,
-                    parameters,
-                };
-                for &rule in &self.template_rules {
-                    let mut cx = self.arm_context(&arm, rule, None, diagnostics);
-                    rule.check_template(template, &mut cx);
-                }
-                let clusters = template.managed_clusters();
-                for cluster in &clusters {
-                    for &rule in &self.cluster_rules {
-                        let object = Some(resource_ref(cluster.resource));
-                        let mut cx = self.arm_context(&arm, rule, object, diagnostics);
-                        rule.check_cluster(cluster, &mut cx);
-                    }
-                }
-                if self.pool_rules.is_empty() {
-                    return;
-                }
-                let orphans = template.child_pools();
-                let pools = clusters.iter().flat_map(|cluster| cluster.pools()).chain(
-                    orphans
-                        .iter()
-                        .filter(|(_, pool)| pool.cluster.is_none())
-                        .map(|(_, pool)| pool),
-                );
-                for pool in pools {
-                    for &rule in &self.pool_rules {
-                        let object = Some(resource_ref(pool.resource));
-                        let mut cx = self.arm_context(&arm, rule, object, diagnostics);
-                        rule.check_node_pool(pool, &mut cx);
-                    }
-                }
-            },
+        }
+        let orphans = template.child_pools();
+        let pools = clusters.iter().flat_map(|cluster| cluster.pools()).chain(
+            orphans
+                .iter()
+                .filter(|(_, pool)| pool.cluster.is_none())
+                .map(|(_, pool)| pool),
         );
+        for pool in pools {
+            for &rule in &self.pool_rules {
+                let object = Some(resource_ref(pool.resource));
+                let mut cx = self.arm_context(arm, rule, object, diagnostics);
+                rule.check_node_pool(pool, &mut cx);
+            }
+        }
     }
 
     fn arm_context<'a>(
