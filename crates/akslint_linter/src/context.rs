@@ -18,7 +18,7 @@ pub struct Context<'a> {
     pub(crate) rule: &'static RuleMeta,
     pub(crate) object: Option<&'a Object<'a>>,
     /// The ARM resource findings name (ARM rules; `None` for template-wide rules).
-    pub(crate) resource: Option<ObjectRef>,
+    pub(crate) resource: Option<&'a ObjectRef>,
     /// The parameter file of the template evaluation being checked, if any.
     pub(crate) parameter_file: Option<&'a Arc<SourceFile>>,
     pub(crate) diagnostics: &'a mut Vec<Diagnostic>,
@@ -71,7 +71,7 @@ impl Context<'_> {
         let object = self
             .object
             .map(object_ref)
-            .or_else(|| self.resource.clone());
+            .or_else(|| self.resource.cloned());
         self.diagnostics.push(new_diagnostic(
             self.rule,
             self.file,

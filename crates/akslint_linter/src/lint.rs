@@ -249,9 +249,9 @@ impl Linter {
         }
         let clusters = template.managed_clusters();
         for cluster in &clusters {
+            let object = resource_ref(cluster.resource);
             for &rule in &self.cluster_rules {
-                let object = Some(resource_ref(cluster.resource));
-                let mut cx = self.arm_context(arm, rule, object, diagnostics);
+                let mut cx = self.arm_context(arm, rule, Some(&object), diagnostics);
                 rule.check_cluster(cluster, &mut cx);
             }
         }
@@ -266,9 +266,9 @@ impl Linter {
                 .map(|(_, pool)| pool),
         );
         for pool in pools {
+            let object = resource_ref(pool.resource);
             for &rule in &self.pool_rules {
-                let object = Some(resource_ref(pool.resource));
-                let mut cx = self.arm_context(arm, rule, object, diagnostics);
+                let mut cx = self.arm_context(arm, rule, Some(&object), diagnostics);
                 rule.check_node_pool(pool, &mut cx);
             }
         }
@@ -278,7 +278,7 @@ impl Linter {
         &'a self,
         arm: &ArmTarget<'a>,
         rule: &'static dyn Rule,
-        resource: Option<ObjectRef>,
+        resource: Option<&'a ObjectRef>,
         diagnostics: &'a mut Vec<Diagnostic>,
     ) -> Context<'a> {
         Context {
