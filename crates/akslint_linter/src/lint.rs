@@ -221,14 +221,15 @@ impl Linter {
         source: &mut ParsedSource<'_>,
         project: &ProjectIndex,
     ) -> Vec<Diagnostic> {
-        let mut diagnostics = Vec::new();
+        // Taken rather than copied: the vector would stay allocated until the run ends. The
+        // order does not matter, as the codes of these findings and the others differ.
+        let mut diagnostics = std::mem::take(&mut source.template_findings);
         if let Some(parsed) = &source.parsed {
             self.report_syntax_errors(source.file, parsed, &mut diagnostics);
             for object in objects(parsed) {
                 self.lint_object(source.file, project, &object, &mut diagnostics);
             }
         }
-        diagnostics.append(&mut source.template_findings);
         finish(&mut diagnostics);
         diagnostics
     }
