@@ -4,8 +4,10 @@
 //! called a module.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use akslint_diagnostics::Diagnostic;
+use akslint_text::SourceFile;
 
 /// Whether `path` is a Bicep template or parameters file.
 #[must_use]
@@ -17,8 +19,19 @@ pub fn is_bicep(path: &Path) -> bool {
 
 /// Rewrites the message and help of every finding on a Bicep file.
 pub(crate) fn speak_bicep(diagnostics: &mut [Diagnostic]) {
+    // Findings come in runs of the same file: its extension is read once per run.
+    let mut last: Option<(*const SourceFile, bool)> = None;
     for diagnostic in diagnostics {
-        if !is_bicep(diagnostic.file.path()) {
+        let file = Arc::as_ptr(&diagnostic.file);
+        let bicep = match last {
+            Some((seen, bicep)) if seen == file => bicep,
+            _ => {
+                let bicep = is_bicep(diagnostic.file.path());
+                last = Some((file, bicep));
+                bicep
+            }
+        };
+        if !bicep {
             continue;
         }
         if let Some(message) = in_bicep(&diagnostic.message) {

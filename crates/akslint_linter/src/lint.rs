@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use akslint_diagnostics::{Diagnostic, ObjectRef};
-use akslint_model::azure::ArmDocument;
+use akslint_model::azure::{ArmDocument, EvaluatedTemplate};
 use akslint_model::k8s::{Object, objects};
 use akslint_syntax::{ParsedFile, SyntaxErrorKind, json, yaml};
 use akslint_text::SourceFile;
@@ -37,6 +37,10 @@ pub struct Linter {
 pub struct ParsedSource<'a> {
     file: &'a Arc<SourceFile>,
     parsed: Option<ParsedFile<'a>>,
+    /// The findings of the ARM rules, made by [`Linter::index_templates`] on the evaluations it
+    /// indexes (evaluating a template is costly, and done once) and reported by
+    /// [`Linter::lint_parsed`].
+    template_findings: Vec<Diagnostic>,
 }
 
 impl<'a> ParsedSource<'a> {
@@ -121,12 +125,12 @@ impl Linter {
         format: FileFormat,
         parameter_files: &[Arc<SourceFile>],
     ) -> Vec<Diagnostic> {
-        let source = self.parse(file, format);
+        let mut source = self.parse(file, format);
         let mut project = self.index(&source);
         project.explicit_parameter_files = parameter_files.to_vec();
-        let templates = self.index_templates(&source, &project);
+        let templates = self.index_templates(&mut source, &project);
         project.merge(templates);
-        let mut diagnostics = self.lint_parsed(&source, &project);
+        let mut diagnostics = self.lint_parsed(&mut source, &project);
         diagnostics.extend(self.lint_project(&project));
         self.apply_suppressions(&source, &mut diagnostics);
         diagnostics
@@ -153,7 +157,11 @@ impl Linter {
             FileFormat::Json => Some(json::parse(file.text(), &self.settings.limits)),
             FileFormat::Bicep => Some(crate::arm::parse_bicep(file, &self.settings.limits)),
         };
-        ParsedSource { file, parsed }
+        ParsedSource {
+            file,
+            parsed,
+            template_findings: Vec::new(),
+        }
     }
 
     /// The project facts of one source (step two); merge those of every source with
@@ -170,108 +178,103 @@ impl Linter {
     /// The facts of an ARM template (its clusters and their diagnostic settings), evaluated with
     /// the parameter files `project` knows for it (step two, second pass); merge them into
     /// `project` with [`ProjectIndex::merge`].
+    ///
+    /// The ARM rules run here too, on the same evaluations, and the next [`Linter::lint_parsed`]
+    /// of `source` reports their findings: they see the project of the first pass, as no ARM
+    /// rule looks at other templates' facts.
     #[must_use]
     pub fn index_templates(
         &self,
-        source: &ParsedSource<'_>,
+        source: &mut ParsedSource<'_>,
         project: &ProjectIndex,
     ) -> ProjectIndex {
         let mut facts = ProjectIndex::default();
+        let mut findings = Vec::new();
         if let Some(parsed) = &source.parsed
             && let Some(root) = arm_root(parsed, ArmDocument::Template)
         {
-            let parameter_files = project.parameter_files_for(source.file.path());
+            let file = source.file;
+            let parameter_files = project.parameter_files_for(file.path());
             for_each_evaluation(
                 root,
                 &parameter_files,
                 &self.settings.limits,
-                |_, template| {
-                    collect_facts(source.file, template, &mut facts);
+                |parameters, template| {
+                    collect_facts(file, template, &mut facts);
+                    let arm = ArmTarget {
+                        file,
+                        project,
+                        parameters,
+                    };
+                    self.lint_template(&arm, template, &mut findings);
                 },
             );
         }
+        source.template_findings = findings;
         facts
     }
 
-    /// Lints one parsed source against the facts of the whole project (step three).
+    /// Lints one parsed source against the facts of the whole project (step three), with the
+    /// findings of the ARM rules from [`Linter::index_templates`].
     #[must_use]
     pub fn lint_parsed(
         &self,
-        source: &ParsedSource<'_>,
+        source: &mut ParsedSource<'_>,
         project: &ProjectIndex,
     ) -> Vec<Diagnostic> {
-        let mut diagnostics = Vec::new();
+        // Taken rather than copied: the vector would stay allocated until the run ends. The
+        // order does not matter, as the codes of these findings and the others differ.
+        let mut diagnostics = std::mem::take(&mut source.template_findings);
         if let Some(parsed) = &source.parsed {
             self.report_syntax_errors(source.file, parsed, &mut diagnostics);
             for object in objects(parsed) {
                 self.lint_object(source.file, project, &object, &mut diagnostics);
             }
-            self.lint_template(source.file, parsed, project, &mut diagnostics);
         }
         finish(&mut diagnostics);
         diagnostics
     }
 
-    /// Runs the ARM rules on every evaluation of a template (one per parameter file).
+    /// Runs the ARM rules on one evaluation of a template.
     fn lint_template(
         &self,
-        file: &Arc<SourceFile>,
-        parsed: &ParsedFile<'_>,
-        project: &ProjectIndex,
+        arm: &ArmTarget<'_>,
+        template: &EvaluatedTemplate<'_>,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
-        if self.cluster_rules.is_empty()
-            && self.pool_rules.is_empty()
-            && self.template_rules.is_empty()
-        {
+        let no_subject = OnceCell::new();
+        for &rule in &self.template_rules {
+            let mut cx = self.arm_context(arm, rule, &no_subject, diagnostics);
+            rule.check_template(template, &mut cx);
+        }
+        if self.cluster_rules.is_empty() && self.pool_rules.is_empty() {
             return;
         }
-        let Some(root) = arm_root(parsed, ArmDocument::Template) else {
+        let clusters = template.managed_clusters();
+        for cluster in &clusters {
+            let subject = OnceCell::from(Arc::new(resource_ref(cluster.resource)));
+            for &rule in &self.cluster_rules {
+                let mut cx = self.arm_context(arm, rule, &subject, diagnostics);
+                rule.check_cluster(cluster, &mut cx);
+            }
+        }
+        if self.pool_rules.is_empty() {
             return;
-        };
-        let parameter_files = project.parameter_files_for(file.path());
-        for_each_evaluation(
-            root,
-            &parameter_files,
-            &self.settings.limits,
-            |parameters, template| {
-                let arm = ArmTarget {
-                    file,
-                    project,
-                    parameters,
-                };
-                let no_subject = OnceCell::new();
-                for &rule in &self.template_rules {
-                    let mut cx = self.arm_context(&arm, rule, &no_subject, diagnostics);
-                    rule.check_template(template, &mut cx);
-                }
-                let clusters = template.managed_clusters();
-                for cluster in &clusters {
-                    let subject = OnceCell::from(Arc::new(resource_ref(cluster.resource)));
-                    for &rule in &self.cluster_rules {
-                        let mut cx = self.arm_context(&arm, rule, &subject, diagnostics);
-                        rule.check_cluster(cluster, &mut cx);
-                    }
-                }
-                if self.pool_rules.is_empty() {
-                    return;
-                }
-                let orphans = template.child_pools();
-                let pools = clusters.iter().flat_map(|cluster| cluster.pools()).chain(
-                    orphans
-                        .iter()
-                        .filter(|(_, pool)| pool.cluster.is_none())
-                        .map(|(_, pool)| pool),
-                );
-                for pool in pools {
-                    let subject = OnceCell::from(Arc::new(resource_ref(pool.resource)));
-                    for &rule in &self.pool_rules {
-                        let mut cx = self.arm_context(&arm, rule, &subject, diagnostics);
-                        rule.check_node_pool(pool, &mut cx);
-                    }
-                }
-            },
+        }
+        let orphans = template.child_pools();
+        let pools = clusters.iter().flat_map(|cluster| cluster.pools()).chain(
+            orphans
+                .iter()
+                .filter(|(_, pool)| pool.cluster.is_none())
+                .map(|(_, pool)| pool),
         );
+        for pool in pools {
+            let subject = OnceCell::from(Arc::new(resource_ref(pool.resource)));
+            for &rule in &self.pool_rules {
+                let mut cx = self.arm_context(arm, rule, &subject, diagnostics);
+                rule.check_node_pool(pool, &mut cx);
+            }
+        }
     }
 
     fn arm_context<'a>(

@@ -689,7 +689,7 @@ mod tests {
             SourceFile::new("clusters.parameters.json", parameters),
             SourceFile::new("settings.json", settings),
         ];
-        let parsed: Vec<_> = files
+        let mut parsed: Vec<_> = files
             .iter()
             .map(|file| linter.parse(file, FileFormat::Json))
             .collect();
@@ -704,7 +704,7 @@ mod tests {
             1
         );
         let mut templates = ProjectIndex::default();
-        for source in &parsed {
+        for source in &mut parsed {
             templates.merge(linter.index_templates(source, &project));
         }
         project.merge(templates);
@@ -748,18 +748,15 @@ mod tests {
             }
             merged
         };
-        let indexes = || {
-            let templates = parsed.iter().map(|s| linter.index_templates(s, &project));
-            let again = parsed
-                .iter()
-                .rev()
-                .map(|s| linter.index_templates(s, &project));
-            parsed
-                .iter()
-                .map(|s| linter.index(s))
-                .chain(templates)
-                .chain(again)
-                .collect::<Vec<_>>()
+        let mut indexes = || {
+            let mut all: Vec<_> = parsed.iter().map(|s| linter.index(s)).collect();
+            for source in &mut parsed {
+                all.push(linter.index_templates(source, &project));
+            }
+            for source in parsed.iter_mut().rev() {
+                all.push(linter.index_templates(source, &project));
+            }
+            all
         };
         let ordered = |index: &ProjectIndex| {
             format!(

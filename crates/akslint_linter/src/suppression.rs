@@ -402,9 +402,9 @@ mod tests {
             ..crate::LintSettings::default()
         };
         let linter = crate::Linter::new(settings);
-        let source = linter.parse(&file, crate::FileFormat::Yaml);
+        let mut source = linter.parse(&file, crate::FileFormat::Yaml);
         let project = linter.index(&source);
-        let mut diagnostics = linter.lint_parsed(&source, &project);
+        let mut diagnostics = linter.lint_parsed(&mut source, &project);
         suppressions.apply(&file, &mut diagnostics, &selection);
         diagnostics
             .iter()

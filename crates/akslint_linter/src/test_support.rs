@@ -21,7 +21,7 @@ pub(crate) fn lint_files(code: &str, minor: u32, files: &[(&str, &str)]) -> Vec<
         .iter()
         .map(|(path, text)| SourceFile::new(*path, (*text).to_owned()))
         .collect();
-    let parsed: Vec<_> = sources
+    let mut parsed: Vec<_> = sources
         .iter()
         .map(|file| {
             let format = FileFormat::from_path(file.path()).unwrap_or(FileFormat::Yaml);
@@ -33,13 +33,13 @@ pub(crate) fn lint_files(code: &str, minor: u32, files: &[(&str, &str)]) -> Vec<
         project.merge(linter.index(source));
     }
     let mut templates = ProjectIndex::default();
-    for source in &parsed {
+    for source in &mut parsed {
         templates.merge(linter.index_templates(source, &project));
     }
     project.merge(templates);
     let project_findings = linter.lint_project(&project);
     let mut found = Vec::new();
-    for source in &parsed {
+    for source in &mut parsed {
         let mut diagnostics = linter.lint_parsed(source, &project);
         diagnostics.extend(
             project_findings

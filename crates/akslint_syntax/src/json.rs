@@ -79,7 +79,14 @@ pub fn parse<'s>(text: &'s str, limits: &Limits) -> ParsedFile<'s> {
                 all.dedup_by_key(|c| c.span.start);
                 out.comments = all;
             }
-            let root = result.value.map(|value| build(&mut out.tree, value));
+            out.tree.reserve_for_text(text.len());
+            let mut builder = Builder {
+                tree: &mut out.tree,
+                entries: Vec::new(),
+                items: Vec::new(),
+            };
+            let root = result.value.map(|value| builder.build(value));
+            out.tree.shrink_to_fit();
             out.documents.push(Document {
                 index: 0,
                 root,
@@ -170,52 +177,72 @@ fn too_deep(text: &str, max_depth: usize) -> Option<usize> {
     None
 }
 
-/// Converts the AST; its depth is bounded by the pre-scan (and jsonc-parser's own limit).
-fn build<'s>(tree: &mut Tree<'s>, value: Value<'s>) -> NodeId {
-    match value {
-        Value::StringLit(lit) => {
-            tree.push_scalar(lit.value, ScalarStyle::DoubleQuoted, span(lit.range))
-        }
-        Value::NumberLit(lit) => tree.push_scalar(
-            Cow::Borrowed(lit.value),
-            ScalarStyle::Plain,
-            span(lit.range),
-        ),
-        Value::BooleanLit(lit) => {
-            let text = if lit.value { "true" } else { "false" };
-            tree.push_scalar(Cow::Borrowed(text), ScalarStyle::Plain, span(lit.range))
-        }
-        Value::NullKeyword(lit) => {
-            tree.push_scalar(Cow::Borrowed("null"), ScalarStyle::Plain, span(lit.range))
-        }
-        Value::Array(array) => {
-            let items: Vec<NodeId> = array
-                .elements
-                .into_iter()
-                .map(|element| build(tree, element))
-                .collect();
-            tree.push_sequence(&items, true, span(array.range))
-        }
-        Value::Object(object) => {
-            let entries: Vec<Entry> = object
-                .properties
-                .into_iter()
-                .map(|property| {
+/// Converts the AST into the tree. The children of the collections being built wait on two
+/// stacks, so that each collection is copied into the tree once and needs no vector of its own.
+struct Builder<'s, 't> {
+    tree: &'t mut Tree<'s>,
+    entries: Vec<Entry>,
+    items: Vec<NodeId>,
+}
+
+impl<'s> Builder<'s, '_> {
+    /// Converts one value; its depth is bounded by the pre-scan (and jsonc-parser's own limit).
+    fn build(&mut self, value: Value<'s>) -> NodeId {
+        match value {
+            Value::StringLit(lit) => {
+                self.tree
+                    .push_scalar(lit.value, ScalarStyle::DoubleQuoted, span(lit.range))
+            }
+            Value::NumberLit(lit) => self.tree.push_scalar(
+                Cow::Borrowed(lit.value),
+                ScalarStyle::Plain,
+                span(lit.range),
+            ),
+            Value::BooleanLit(lit) => {
+                let text = if lit.value { "true" } else { "false" };
+                self.tree
+                    .push_scalar(Cow::Borrowed(text), ScalarStyle::Plain, span(lit.range))
+            }
+            Value::NullKeyword(lit) => {
+                self.tree
+                    .push_scalar(Cow::Borrowed("null"), ScalarStyle::Plain, span(lit.range))
+            }
+            Value::Array(array) => {
+                let mark = self.items.len();
+                for element in array.elements {
+                    let item = self.build(element);
+                    self.items.push(item);
+                }
+                let id = self
+                    .tree
+                    .push_sequence(&self.items[mark..], true, span(array.range));
+                self.items.truncate(mark);
+                id
+            }
+            Value::Object(object) => {
+                let mark = self.entries.len();
+                for property in object.properties {
                     let key = match property.name {
-                        ObjectPropName::String(lit) => {
-                            tree.push_scalar(lit.value, ScalarStyle::DoubleQuoted, span(lit.range))
-                        }
-                        ObjectPropName::Word(lit) => tree.push_scalar(
+                        ObjectPropName::String(lit) => self.tree.push_scalar(
+                            lit.value,
+                            ScalarStyle::DoubleQuoted,
+                            span(lit.range),
+                        ),
+                        ObjectPropName::Word(lit) => self.tree.push_scalar(
                             Cow::Borrowed(lit.value),
                             ScalarStyle::Plain,
                             span(lit.range),
                         ),
                     };
-                    let value = build(tree, property.value);
-                    Entry { key, value }
-                })
-                .collect();
-            tree.push_mapping(&entries, true, span(object.range))
+                    let value = self.build(property.value);
+                    self.entries.push(Entry { key, value });
+                }
+                let id = self
+                    .tree
+                    .push_mapping(&self.entries[mark..], true, span(object.range));
+                self.entries.truncate(mark);
+                id
+            }
         }
     }
 }

@@ -137,7 +137,8 @@ impl<'s> Tree<'s> {
 
     /// Reserves room for the nodes of a text of `bytes` bytes, so that building the tree of
     /// a file reallocates (and copies) its arrays rarely: Kubernetes YAML has about one node
-    /// per dozen bytes.
+    /// per dozen bytes (pretty-printed JSON has fewer, and [`Tree::shrink_to_fit`] gives the
+    /// rest back).
     pub fn reserve_for_text(&mut self, bytes: usize) {
         self.nodes.reserve(bytes / 12 + 4);
         self.entries.reserve(bytes / 24 + 4);

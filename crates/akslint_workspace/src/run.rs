@@ -197,11 +197,11 @@ pub(crate) fn lint_sources(
     });
     project.merge(templates);
     let mut per_file: Vec<Step<Vec<Diagnostic>>> = parsed
-        .par_iter()
+        .par_iter_mut()
         .zip(sources.par_iter())
-        .map(|(source, (_, _, configured))| {
-            let source = source.as_ref().map_err(Clone::clone)?;
-            file_step(source.file(), "lint", || {
+        .map(|(source, (file, _, configured))| {
+            let source = source.as_mut().map_err(|panic| panic.clone())?;
+            file_step(file, "lint", || {
                 configured.linter.lint_parsed(source, &project)
             })
         })
@@ -250,10 +250,10 @@ fn merge_indexes<'a>(
     parsed: &mut [Step<ParsedSource<'a>>],
     sources: &[Source],
     step: &'static str,
-    index: impl Fn(&ParsedSource<'a>, &ConfiguredLinter, &SourceFile) -> ProjectIndex + Sync,
+    index: impl Fn(&mut ParsedSource<'a>, &ConfiguredLinter, &SourceFile) -> ProjectIndex + Sync,
 ) -> ProjectIndex {
     let indexes: Vec<Step<ProjectIndex>> = parsed
-        .par_iter()
+        .par_iter_mut()
         .zip(sources.par_iter())
         .map(|(source, (file, _, configured))| match source {
             Ok(source) => file_step(file, step, || index(source, configured, file)),

@@ -499,11 +499,10 @@ impl<'c, 'a> Cx<'c, 'a> {
 
     /// The value of a parameter where it is written (parameter file, default), evaluated once.
     pub(crate) fn resolved_parameter(&self, slot: &ParameterSlot<'a>) -> (Value<'a>, OriginKind) {
-        let expression = format!("parameters('{}')", slot.name);
         let done = match &*slot.state.borrow() {
             Slot::Done(value, kind) => Some((value.clone(), *kind)),
             Slot::InProgress => Some((
-                self.unknown(expression.clone(), "refers to itself"),
+                self.unknown(parameter_expression(slot), "refers to itself"),
                 OriginKind::ParameterDefault,
             )),
             Slot::Pending => None,
@@ -512,16 +511,12 @@ impl<'c, 'a> Cx<'c, 'a> {
             return done;
         }
         *slot.state.borrow_mut() = Slot::InProgress;
-        let (value, kind) = self.resolve_parameter(slot, &expression);
+        let (value, kind) = self.resolve_parameter(slot);
         *slot.state.borrow_mut() = Slot::Done(value.clone(), kind);
         (value, kind)
     }
 
-    fn resolve_parameter(
-        &self,
-        slot: &ParameterSlot<'a>,
-        expression: &str,
-    ) -> (Value<'a>, OriginKind) {
+    fn resolve_parameter(&self, slot: &ParameterSlot<'a>) -> (Value<'a>, OriginKind) {
         if let Some((value, kind)) = &slot.provided {
             return (value.clone(), *kind);
         }
@@ -545,7 +540,7 @@ impl<'c, 'a> Cx<'c, 'a> {
             return (cx.node(only), OriginKind::ParameterDefault);
         }
         let unknown = Unknown {
-            expression: expression.to_owned(),
+            expression: parameter_expression(slot),
             reason: format!(
                 "has no value: parameter `{}` has no default and no parameter file gives it",
                 slot.name
@@ -575,10 +570,11 @@ impl<'c, 'a> Cx<'c, 'a> {
 
     /// The value of a variable where it is written, evaluated once.
     pub(crate) fn resolved_variable(&self, slot: &VariableSlot<'a>) -> Value<'a> {
-        let expression = format!("variables('{}')", slot.name);
         let done = match &*slot.state.borrow() {
             Slot::Done(value, _) => Some(value.clone()),
-            Slot::InProgress => Some(self.unknown(expression, "refers to itself")),
+            Slot::InProgress => {
+                Some(self.unknown(format!("variables('{}')", slot.name), "refers to itself"))
+            }
             Slot::Pending => None,
         };
         if let Some(value) = done {
@@ -626,6 +622,11 @@ impl<'c, 'a> Cx<'c, 'a> {
             None => self.unknown("copyIndex()", "is used outside a copy loop"),
         }
     }
+}
+
+/// `parameters('name')`, for the unknown value of a parameter; only written when one is.
+fn parameter_expression(slot: &ParameterSlot<'_>) -> String {
+    format!("parameters('{}')", slot.name)
 }
 
 /// A plain JSON scalar (number, boolean, null).

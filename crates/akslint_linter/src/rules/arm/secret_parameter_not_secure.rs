@@ -176,8 +176,26 @@ const NON_SECRET_KEY_KINDS: &[&str] = &[
     "lookup",
 ];
 
+/// Parts of every secret word and two-word secret term: an ASCII name without any of them
+/// cannot look secret, and most parameter names are ruled out by this before they are split.
+const SECRET_STEMS: &[&[u8]] = &[
+    b"pass",
+    b"pwd",
+    b"secret",
+    b"token",
+    b"cred",
+    b"key",
+    b"sas",
+    b"connection",
+    b"signature",
+];
+
 /// Whether a parameter name says the parameter holds a secret.
 pub(crate) fn looks_secret(name: &str) -> bool {
+    // Outside ASCII, lowercasing may turn a character into the ASCII letters of a stem.
+    if name.is_ascii() && !contains_stem(name.as_bytes()) {
+        return false;
+    }
     let words = split_words(name);
     let Some((start, end)) = last_secret(&words) else {
         return false;
@@ -198,6 +216,14 @@ pub(crate) fn looks_secret(name: &str) -> bool {
         }
     }
     true
+}
+
+/// Whether `name` contains one of [`SECRET_STEMS`], in any ASCII case.
+fn contains_stem(name: &[u8]) -> bool {
+    SECRET_STEMS.iter().any(|stem| {
+        name.windows(stem.len())
+            .any(|window| window.eq_ignore_ascii_case(stem))
+    })
 }
 
 /// The first and last word of the last secret term: a secret word, `connection string` or
@@ -275,7 +301,7 @@ fn push_word(words: &mut Vec<String>, current: &mut String) {
 
 #[cfg(test)]
 mod tests {
-    use super::{looks_secret, split_words};
+    use super::{EMBEDDED_TERMS, SECRET_WORDS, contains_stem, looks_secret, split_words};
 
     #[test]
     fn identifiers_split_into_words() {
@@ -297,6 +323,17 @@ mod tests {
             ["artifacts", "location", "sas", "token"]
         );
         assert_eq!(split_words(""), Vec::<String>::new());
+    }
+
+    #[test]
+    fn every_secret_term_contains_a_stem() {
+        let terms = SECRET_WORDS
+            .iter()
+            .chain(EMBEDDED_TERMS)
+            .chain(&["connection", "access signature"]);
+        for term in terms {
+            assert!(contains_stem(term.as_bytes()), "{term}");
+        }
     }
 
     #[test]
