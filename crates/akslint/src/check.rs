@@ -2,8 +2,8 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 
 use akslint_diagnostics::render::{
-    FullOptions, PathBase, RuleDescriptor, SarifOptions, concise, full, github, gitlab, json,
-    junit, sarif, unified_diff,
+    FullOptions, PathBase, RuleDescriptor, SarifOptions, full, github, gitlab, json, junit, sarif,
+    unified_diff, write_concise,
 };
 use akslint_diagnostics::{Applicability, Diagnostic, Severity};
 use akslint_linter::{all_rules, docs};
@@ -486,8 +486,13 @@ fn print(
     match format {
         OutputFormat::Json => out.write_all(json(diagnostics).as_bytes()),
         OutputFormat::Concise => {
-            out.write_all(concise(diagnostics).as_bytes())?;
-            writeln!(out, "{}", summary.text(diagnostics))
+            // Streamed through a buffer: stdout is line-buffered, and laying out the whole
+            // text first costs a run with tens of thousands of findings megabytes of fresh
+            // memory on the one thread that writes.
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut out);
+            write_concise(&mut buffered, diagnostics)?;
+            writeln!(buffered, "{}", summary.text(diagnostics))?;
+            buffered.flush()
         }
         OutputFormat::Full => {
             out.write_all(full(diagnostics, FullOptions { color }).as_bytes())?;
@@ -643,15 +648,21 @@ fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
             .filter(|d| d.severity == severity)
             .count()
     };
-    let mut files_with: Vec<_> = diagnostics.iter().map(|d| d.file.path()).collect();
-    files_with.dedup();
+    // Sorted by path: a file's findings are together.
+    let files_with = 1 + diagnostics
+        .windows(2)
+        .filter(|pair| {
+            !std::sync::Arc::ptr_eq(&pair[0].file, &pair[1].file)
+                && pair[0].file.path() != pair[1].file.path()
+        })
+        .count();
     format!(
         "Found {} ({} errors, {} warnings, {} notes) in {} of {} checked.",
         plural(diagnostics.len(), "finding"),
         count(Severity::Error),
         count(Severity::Warning),
         count(Severity::Note),
-        plural(files_with.len(), "file"),
+        plural(files_with, "file"),
         files
     )
 }

@@ -237,6 +237,9 @@ pub(crate) fn lint_sources(
                 *step = Err(panic);
             }
         });
+    // Freed by every thread: one thread freeing all the trees is a serial step at the end of a
+    // large run.
+    parsed.into_par_iter().for_each(drop);
     LintedSources {
         per_file,
         elsewhere,

@@ -1,30 +1,56 @@
-use std::fmt::Write;
+use std::io::{self, Write};
+
+use rayon::prelude::*;
 
 use crate::Diagnostic;
 
 /// One line per finding: `path:line:col: CODE [severity] message`.
 #[must_use]
 pub fn concise(diagnostics: &[Diagnostic]) -> String {
-    // A line is the path, position, code and severity (about 40 bytes) around the message:
-    // sizing the text up front spares growing (and copying) it while it is written.
-    let mut out = String::with_capacity(
-        diagnostics
-            .iter()
-            .map(|d| d.file.path().as_os_str().len() + d.message.len() + 40)
-            .sum(),
-    );
-    for diagnostic in diagnostics {
-        let start = diagnostic.range().start;
-        let _ = writeln!(
-            out,
-            "{}:{}:{}: {} [{}] {}",
-            diagnostic.path(),
-            start.line,
-            start.column,
-            diagnostic.code,
-            diagnostic.severity.as_str(),
-            diagnostic.message
-        );
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write_concise(&mut out, diagnostics);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Writes [`concise`] output to `out` line by line: a run with many findings streams them
+/// instead of laying out all the text first.
+///
+/// # Errors
+/// When writing to `out` fails.
+pub fn write_concise(out: &mut impl Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+    // Lines are laid out by all threads, a batch at a time, and written in order: one thread
+    // formatting tens of thousands of lines would be the last, serial, step of a run.
+    const BATCH: usize = 256;
+    for group in diagnostics.chunks(BATCH * 16) {
+        let laid_out: Vec<Vec<u8>> = group
+            .par_chunks(BATCH)
+            .map(|batch| {
+                let mut text = Vec::with_capacity(batch.len() * 160);
+                for diagnostic in batch {
+                    // Writing to memory cannot fail.
+                    let _ = write_line(&mut text, diagnostic);
+                }
+                text
+            })
+            .collect();
+        for text in laid_out {
+            out.write_all(&text)?;
+        }
     }
-    out
+    Ok(())
+}
+
+fn write_line(out: &mut impl Write, diagnostic: &Diagnostic) -> io::Result<()> {
+    let start = diagnostic.range().start;
+    writeln!(
+        out,
+        "{}:{}:{}: {} [{}] {}",
+        diagnostic.path(),
+        start.line,
+        start.column,
+        diagnostic.code,
+        diagnostic.severity.as_str(),
+        diagnostic.message
+    )
 }

@@ -15,7 +15,7 @@ mod junit;
 mod sarif;
 
 pub use common::PathBase;
-pub use concise::concise;
+pub use concise::{concise, write_concise};
 pub use diff::unified_diff;
 pub use full::{FullOptions, full};
 pub use github::github;
