@@ -166,7 +166,7 @@ pub fn rule_url(code: &str) -> String {
 }
 
 /// The documentation page of the rule with the literal `code`, as a `&'static str`; the same
-/// text as [`rule_url`] (a test holds them together).
+/// text as [`rule_url()`] (a test holds them together).
 #[macro_export]
 macro_rules! rule_url {
     ($code:literal) => {

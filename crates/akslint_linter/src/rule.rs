@@ -105,7 +105,7 @@ pub struct RuleMeta {
     pub code: &'static str,
     /// Permanent kebab-case name, e.g. `privilege-escalation-allowed`.
     pub name: &'static str,
-    /// The documentation page ([`akslint_diagnostics::rule_url`] of the code), written once
+    /// The documentation page ([`akslint_diagnostics::rule_url()`] of the code), written once
     /// rather than per finding.
     pub url: &'static str,
     /// Category.
