@@ -262,7 +262,7 @@ fn rules(c: &mut Criterion, inputs: &Inputs) {
             b.iter_batched(
                 || findings.clone(),
                 |mut findings| {
-                    for (source, diagnostics) in sources.iter().zip(&mut findings) {
+                    for (source, diagnostics) in sources.iter_mut().zip(&mut findings) {
                         linter.apply_suppressions(source, diagnostics);
                     }
                     findings

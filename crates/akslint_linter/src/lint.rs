@@ -41,9 +41,21 @@ pub struct ParsedSource<'a> {
     /// indexes (evaluating a template is costly, and done once) and reported by
     /// [`Linter::lint_parsed`].
     template_findings: Vec<Diagnostic>,
+    /// The suppression comments of a source whose tree was released.
+    suppressions: Option<Suppressions>,
 }
 
 impl<'a> ParsedSource<'a> {
+    /// Frees the syntax tree of a linted source, keeping its suppression comments for
+    /// [`Linter::apply_suppressions`]. Trees are most of the memory of a large run; freed as
+    /// each file is linted, their memory is reused for the findings instead of the run growing
+    /// by both.
+    pub fn release_tree(&mut self) {
+        if let Some(parsed) = self.parsed.take() {
+            self.suppressions = Some(Suppressions::collect(self.file, &parsed));
+        }
+    }
+
     /// The source.
     #[must_use]
     pub fn file(&self) -> &Arc<SourceFile> {
@@ -132,19 +144,27 @@ impl Linter {
         project.merge(templates);
         let mut diagnostics = self.lint_parsed(&mut source, &project);
         diagnostics.extend(self.lint_project(&project));
-        self.apply_suppressions(&source, &mut diagnostics);
+        self.apply_suppressions(&mut source, &mut diagnostics);
         diagnostics
     }
 
     /// Drops the findings of `source` that its suppression comments and annotations silence,
     /// and reports unknown and unused suppressions (step four, once every finding of the file,
     /// including project-wide ones, is known). Leaves the diagnostics sorted.
-    pub fn apply_suppressions(&self, source: &ParsedSource<'_>, diagnostics: &mut Vec<Diagnostic>) {
-        if !self.settings.ignore_suppressions
-            && let Some(parsed) = &source.parsed
-        {
-            let mut suppressions = Suppressions::collect(source.file, parsed);
-            suppressions.apply(source.file, diagnostics, &self.settings.rules);
+    pub fn apply_suppressions(
+        &self,
+        source: &mut ParsedSource<'_>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let kept = source.suppressions.take();
+        if !self.settings.ignore_suppressions {
+            let collected = || {
+                let parsed = source.parsed.as_ref()?;
+                Some(Suppressions::collect(source.file, parsed))
+            };
+            if let Some(mut suppressions) = kept.or_else(collected) {
+                suppressions.apply(source.file, diagnostics, &self.settings.rules);
+            }
         }
         finish(diagnostics);
     }
@@ -161,6 +181,7 @@ impl Linter {
             file,
             parsed,
             template_findings: Vec::new(),
+            suppressions: None,
         }
     }
 

@@ -196,13 +196,20 @@ pub(crate) fn lint_sources(
         configured.linter.index_templates(source, &project)
     });
     project.merge(templates);
+    // Policies read every tree after the lint step; otherwise each is freed once its file is
+    // linted.
+    let keep_trees = sources.iter().any(|(_, _, c)| c.policies.is_some());
     let mut per_file: Vec<Step<Vec<Diagnostic>>> = parsed
         .par_iter_mut()
         .zip(sources.par_iter())
         .map(|(source, (file, _, configured))| {
             let source = source.as_mut().map_err(|panic| panic.clone())?;
             file_step(file, "lint", || {
-                configured.linter.lint_parsed(source, &project)
+                let diagnostics = configured.linter.lint_parsed(source, &project);
+                if !keep_trees {
+                    source.release_tree();
+                }
+                diagnostics
             })
         })
         .collect();
@@ -224,7 +231,7 @@ pub(crate) fn lint_sources(
     );
     per_file
         .par_iter_mut()
-        .zip(parsed.par_iter().zip(sources.par_iter()))
+        .zip(parsed.par_iter_mut().zip(sources.par_iter()))
         .for_each(|(step, (source, (file, _, configured)))| {
             let (Ok(diagnostics), Ok(source)) = (&mut *step, source) else {
                 return;
