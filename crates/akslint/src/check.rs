@@ -1,5 +1,6 @@
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use akslint_diagnostics::render::{
     FullOptions, PathBase, RuleDescriptor, SarifOptions, full, github, gitlab, json, junit, sarif,
@@ -594,6 +595,7 @@ struct Summary {
 
 impl Summary {
     fn text(&self, diagnostics: &[Diagnostic]) -> String {
+        let tally = Tally::of(diagnostics);
         let mut out = String::new();
         if let Some((fixes, files)) = self.fixed {
             out.push_str(&format!(
@@ -602,8 +604,8 @@ impl Summary {
                 plural(files, "file")
             ));
         }
-        out.push_str(&summary(diagnostics, self.files));
-        if let Some(hint) = fixable_hint(diagnostics, self.unsafe_fixes) {
+        out.push_str(&tally.summary(self.files));
+        if let Some(hint) = tally.fixable_hint(self.unsafe_fixes) {
             out.push('\n');
             out.push_str(&hint);
         }
@@ -611,60 +613,85 @@ impl Summary {
     }
 }
 
-/// `[*] 3 fixable with `--fix` (2 more with `--fix --unsafe-fixes`).`, as ruff says it.
-fn fixable_hint(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Option<String> {
-    let count = |applicability| {
-        diagnostics
-            .iter()
-            .filter(|d| {
-                d.fix
-                    .as_ref()
-                    .is_some_and(|f| f.applicability == applicability)
-            })
-            .count()
-    };
-    let (safe, unsafe_only) = (count(Applicability::Safe), count(Applicability::Unsafe));
-    if unsafe_fixes {
-        let all = safe + unsafe_only;
-        return (all > 0).then(|| format!("[*] {all} fixable with `--fix --unsafe-fixes`."));
-    }
-    match (safe, unsafe_only) {
-        (0, 0) => None,
-        (0, hidden) => Some(format!("{hidden} fixable with `--fix --unsafe-fixes`.")),
-        (safe, 0) => Some(format!("[*] {safe} fixable with `--fix`.")),
-        (safe, hidden) => Some(format!(
-            "[*] {safe} fixable with `--fix` ({hidden} more with `--fix --unsafe-fixes`)."
-        )),
-    }
+/// What the summary counts, in one pass over the findings: a run's findings are many and
+/// large, and each pass over them reads tens of megabytes.
+#[derive(Default)]
+struct Tally {
+    findings: usize,
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+    files: usize,
+    safe_fixes: usize,
+    unsafe_fixes: usize,
 }
 
-fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
-    if diagnostics.is_empty() {
-        return format!("All checks passed ({} checked).", plural(files, "file"));
+impl Tally {
+    fn of(diagnostics: &[Diagnostic]) -> Self {
+        let mut tally = Self {
+            findings: diagnostics.len(),
+            ..Self::default()
+        };
+        let mut previous: Option<&Diagnostic> = None;
+        for diagnostic in diagnostics {
+            match diagnostic.severity {
+                Severity::Error => tally.errors += 1,
+                Severity::Warning => tally.warnings += 1,
+                Severity::Note => tally.notes += 1,
+            }
+            match diagnostic.fix.as_ref().map(|fix| fix.applicability) {
+                Some(Applicability::Safe) => tally.safe_fixes += 1,
+                Some(Applicability::Unsafe) => tally.unsafe_fixes += 1,
+                None => {}
+            }
+            // Sorted by path: a file's findings are together.
+            let same_file = previous.is_some_and(|previous| {
+                Arc::ptr_eq(&previous.file, &diagnostic.file)
+                    || previous.file.path() == diagnostic.file.path()
+            });
+            if !same_file {
+                tally.files += 1;
+            }
+            previous = Some(diagnostic);
+        }
+        tally
     }
-    let count = |severity| {
-        diagnostics
-            .iter()
-            .filter(|d| d.severity == severity)
-            .count()
-    };
-    // Sorted by path: a file's findings are together.
-    let files_with = 1 + diagnostics
-        .windows(2)
-        .filter(|pair| {
-            !std::sync::Arc::ptr_eq(&pair[0].file, &pair[1].file)
-                && pair[0].file.path() != pair[1].file.path()
-        })
-        .count();
-    format!(
-        "Found {} ({} errors, {} warnings, {} notes) in {} of {} checked.",
-        plural(diagnostics.len(), "finding"),
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Note),
-        plural(files_with, "file"),
-        files
-    )
+
+    /// `Found 3 findings (…) in 2 files of 5 checked.`
+    fn summary(&self, files_checked: usize) -> String {
+        if self.findings == 0 {
+            return format!(
+                "All checks passed ({} checked).",
+                plural(files_checked, "file")
+            );
+        }
+        format!(
+            "Found {} ({} errors, {} warnings, {} notes) in {} of {} checked.",
+            plural(self.findings, "finding"),
+            self.errors,
+            self.warnings,
+            self.notes,
+            plural(self.files, "file"),
+            files_checked
+        )
+    }
+
+    /// `[*] 3 fixable with `--fix` (2 more with `--fix --unsafe-fixes`).`, as ruff says it.
+    fn fixable_hint(&self, unsafe_fixes: bool) -> Option<String> {
+        let (safe, unsafe_only) = (self.safe_fixes, self.unsafe_fixes);
+        if unsafe_fixes {
+            let all = safe + unsafe_only;
+            return (all > 0).then(|| format!("[*] {all} fixable with `--fix --unsafe-fixes`."));
+        }
+        match (safe, unsafe_only) {
+            (0, 0) => None,
+            (0, hidden) => Some(format!("{hidden} fixable with `--fix --unsafe-fixes`.")),
+            (safe, 0) => Some(format!("[*] {safe} fixable with `--fix`.")),
+            (safe, hidden) => Some(format!(
+                "[*] {safe} fixable with `--fix` ({hidden} more with `--fix --unsafe-fixes`)."
+            )),
+        }
+    }
 }
 
 /// Adds a report's findings to the run's; says whether the run failed (exit 2): a named file
