@@ -3,8 +3,8 @@
 use std::process::ExitCode;
 
 // A run makes millions of small allocations (tree nodes, findings, messages) on every thread;
-// mimalloc's thread-local pages cut the CPU time of a 10,000-document run by about a fifth
-// against the system allocator (measured with `perf stat` on one thread).
+// with mimalloc's thread-local pages a 10,000-document run takes about 12% less CPU time than
+// with the system allocator (`/usr/bin/time`, user + system, 0.66 s -> 0.58 s).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

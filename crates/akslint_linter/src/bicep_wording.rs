@@ -20,14 +20,13 @@ pub fn is_bicep(path: &Path) -> bool {
 /// Rewrites the message and help of every finding on a Bicep file.
 pub(crate) fn speak_bicep(diagnostics: &mut [Diagnostic]) {
     // Findings come in runs of the same file: its extension is read once per run.
-    let mut last: Option<(*const SourceFile, bool)> = None;
+    let mut last: Option<(Arc<SourceFile>, bool)> = None;
     for diagnostic in diagnostics {
-        let file = Arc::as_ptr(&diagnostic.file);
-        let bicep = match last {
-            Some((seen, bicep)) if seen == file => bicep,
+        let bicep = match &last {
+            Some((file, bicep)) if Arc::ptr_eq(file, &diagnostic.file) => *bicep,
             _ => {
                 let bicep = is_bicep(diagnostic.file.path());
-                last = Some((file, bicep));
+                last = Some((Arc::clone(&diagnostic.file), bicep));
                 bicep
             }
         };

@@ -42,6 +42,11 @@ impl Context<'_> {
     }
 
     /// Facts from every file of the run (ServiceAccounts, roles, namespaces, ...).
+    ///
+    /// ARM rules run while templates are indexed, on the evaluations indexing makes (a template
+    /// is evaluated once): they see every fact except those of templates (clusters and their
+    /// diagnostic settings). A check that needs other templates' facts is a project-wide rule
+    /// ([`Rule::check_project`](crate::Rule::check_project)).
     #[must_use]
     pub const fn project(&self) -> &ProjectIndex {
         self.project

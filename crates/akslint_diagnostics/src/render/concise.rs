@@ -8,9 +8,10 @@ use crate::Diagnostic;
 #[must_use]
 pub fn concise(diagnostics: &[Diagnostic]) -> String {
     let mut out = Vec::new();
-    // Writing to memory cannot fail.
+    // Writing to memory cannot fail, and every part of a line is UTF-8.
     let _ = write_concise(&mut out, diagnostics);
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8(out)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
 /// Writes [`concise`] output to `out` line by line: a run with many findings streams them
