@@ -79,7 +79,9 @@ pub fn parse<'s>(text: &'s str, limits: &Limits) -> ParsedFile<'s> {
                 all.dedup_by_key(|c| c.span.start);
                 out.comments = all;
             }
-            out.tree.reserve_for_text(text.len());
+            out.tree = Tree::new(text);
+            // Pretty-printed JSON has about one node per 16 bytes, its indentation included.
+            out.tree.reserve_for_text(text.len(), 16);
             let mut builder = Builder {
                 tree: &mut out.tree,
                 entries: Vec::new(),

@@ -29,12 +29,12 @@ pub struct Entry {
 }
 
 /// What a node is.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodeKind<'s> {
     /// A scalar with its text after escape processing and how it was written.
     Scalar {
-        /// The text (borrowed from the source when no escape was processed).
-        value: Cow<'s, str>,
+        /// The text (a slice of the source when no escape was processed).
+        value: &'s str,
         /// How it was written.
         style: ScalarStyle,
     },
@@ -54,28 +54,78 @@ pub enum NodeKind<'s> {
     },
 }
 
+/// Where a node's payload lives: [`NodeData::start`] and [`NodeData::end`] are byte offsets into
+/// the source or the tree's own text, or a range of entries or items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    ScalarInSource,
+    ScalarInTree,
+    Mapping,
+    Sequence,
+}
+
+/// A node in 28 bytes: a run holds every tree of the project at once, and node size is most of
+/// its memory (a `Cow` and an enum tag made it 48).
 #[derive(Debug, Clone)]
-struct NodeData<'s> {
-    kind: NodeKind<'s>,
+struct NodeData {
     span: Span,
     /// Where the node is written: the parent collection and, for a mapping value, the key.
     /// An alias makes a node reachable from several places; these name its definition.
     parent: u32,
     key: u32,
+    start: u32,
+    end: u32,
+    shape: Shape,
+    style: ScalarStyle,
+    flow: bool,
 }
+
+const _: () = assert!(std::mem::size_of::<NodeData>() == 28);
 
 /// An arena of nodes for one file; documents are roots inside it.
 #[derive(Debug, Clone, Default)]
 pub struct Tree<'s> {
-    nodes: Vec<NodeData<'s>>,
+    /// The text the tree was parsed from; scalars written without escapes are slices of it.
+    source: &'s str,
+    /// The scalars that are not slices of the source (unescaped, folded or synthesized), end
+    /// to end.
+    text: String,
+    nodes: Vec<NodeData>,
     entries: Vec<Entry>,
     items: Vec<NodeId>,
 }
 
 impl<'s> Tree<'s> {
-    /// Adds a scalar node.
+    /// An empty tree for nodes parsed from `source`.
+    #[must_use]
+    pub fn new(source: &'s str) -> Self {
+        Self {
+            source,
+            ..Self::default()
+        }
+    }
+
+    /// Adds a scalar node; a value borrowed from the tree's source is kept as a slice of it,
+    /// any other is copied into the tree.
     pub fn push_scalar(&mut self, value: Cow<'s, str>, style: ScalarStyle, span: Span) -> NodeId {
-        self.push(NodeKind::Scalar { value, style }, span)
+        let (shape, start, end) = match self.offset_in_source(&value) {
+            Some(start) => (Shape::ScalarInSource, start, start + value.len()),
+            None => {
+                let start = self.text.len();
+                self.text.push_str(&value);
+                (Shape::ScalarInTree, start, self.text.len())
+            }
+        };
+        self.push(shape, (to_u32(start), to_u32(end)), span, style, false)
+    }
+
+    /// Where `value` starts in the source, when it is a slice of it.
+    fn offset_in_source(&self, value: &Cow<'s, str>) -> Option<usize> {
+        let Cow::Borrowed(value) = value else {
+            return None;
+        };
+        let offset = (value.as_ptr() as usize).checked_sub(self.source.as_ptr() as usize)?;
+        (offset + value.len() <= self.source.len()).then_some(offset)
     }
 
     /// Adds a mapping over `entries`, whose nodes must already be in the tree.
@@ -83,13 +133,7 @@ impl<'s> Tree<'s> {
         let start = to_u32(self.entries.len());
         self.entries.extend_from_slice(entries);
         let end = to_u32(self.entries.len());
-        let id = self.push(
-            NodeKind::Mapping {
-                entries: (start, end),
-                flow,
-            },
-            span,
-        );
+        let id = self.push(Shape::Mapping, (start, end), span, ScalarStyle::Plain, flow);
         for entry in entries {
             self.adopt(entry.key, id, NodeId::NONE);
             self.adopt(entry.value, id, entry.key.0);
@@ -103,11 +147,11 @@ impl<'s> Tree<'s> {
         self.items.extend_from_slice(items);
         let end = to_u32(self.items.len());
         let id = self.push(
-            NodeKind::Sequence {
-                items: (start, end),
-                flow,
-            },
+            Shape::Sequence,
+            (start, end),
             span,
+            ScalarStyle::Plain,
+            flow,
         );
         for &item in items {
             self.adopt(item, id, NodeId::NONE);
@@ -115,13 +159,24 @@ impl<'s> Tree<'s> {
         id
     }
 
-    fn push(&mut self, kind: NodeKind<'s>, span: Span) -> NodeId {
+    fn push(
+        &mut self,
+        shape: Shape,
+        (start, end): (u32, u32),
+        span: Span,
+        style: ScalarStyle,
+        flow: bool,
+    ) -> NodeId {
         let id = NodeId(to_u32(self.nodes.len()));
         self.nodes.push(NodeData {
-            kind,
             span,
             parent: NodeId::NONE,
             key: NodeId::NONE,
+            start,
+            end,
+            shape,
+            style,
+            flow,
         });
         id
     }
@@ -135,20 +190,31 @@ impl<'s> Tree<'s> {
         }
     }
 
-    /// Reserves room for the nodes of a text of `bytes` bytes, so that building the tree of
-    /// a file reallocates (and copies) its arrays rarely: Kubernetes YAML has about one node
-    /// per dozen bytes (pretty-printed JSON has fewer, and [`Tree::shrink_to_fit`] gives the
-    /// rest back).
-    pub fn reserve_for_text(&mut self, bytes: usize) {
-        self.nodes.reserve(bytes / 12 + 4);
-        self.entries.reserve(bytes / 24 + 4);
-        self.items.reserve(bytes / 128 + 4);
+    /// The text of a scalar node, `None` for a collection.
+    fn scalar_text(&self, data: &NodeData) -> Option<&str> {
+        let range = data.start as usize..data.end as usize;
+        match data.shape {
+            Shape::ScalarInSource => self.source.get(range),
+            Shape::ScalarInTree => self.text.get(range),
+            Shape::Mapping | Shape::Sequence => None,
+        }
+    }
+
+    /// Reserves room for the nodes of a text of `bytes` bytes that has about one node per
+    /// `bytes_per_node` bytes, so that building the tree of a file reallocates (and copies)
+    /// its arrays rarely ([`Tree::shrink_to_fit`] gives the rest back).
+    pub fn reserve_for_text(&mut self, bytes: usize, bytes_per_node: usize) {
+        let nodes = bytes / bytes_per_node.max(1);
+        self.nodes.reserve(nodes + 4);
+        self.entries.reserve(nodes / 2 + 4);
+        self.items.reserve(nodes / 10 + 4);
     }
 
     /// Gives back the room reserved beyond the nodes built: trees live until the end of a
     /// run, and with thousands of files the slack adds up.
     pub fn shrink_to_fit(&mut self) {
         self.nodes.shrink_to_fit();
+        self.text.shrink_to_fit();
         self.entries.shrink_to_fit();
         self.items.shrink_to_fit();
     }
@@ -178,16 +244,14 @@ impl<'s> Tree<'s> {
     pub fn expanded_sizes(&self) -> Vec<u64> {
         let mut sizes = Vec::with_capacity(self.nodes.len());
         for data in &self.nodes {
-            let size = match data.kind {
-                NodeKind::Scalar { .. } => 1,
-                NodeKind::Mapping { entries, .. } => self.entries
-                    [entries.0 as usize..entries.1 as usize]
-                    .iter()
-                    .fold(1u64, |acc, e| {
-                        acc.saturating_add(sizes[e.key.index()])
-                            .saturating_add(sizes[e.value.index()])
-                    }),
-                NodeKind::Sequence { items, .. } => self.items[items.0 as usize..items.1 as usize]
+            let range = data.start as usize..data.end as usize;
+            let size = match data.shape {
+                Shape::ScalarInSource | Shape::ScalarInTree => 1,
+                Shape::Mapping => self.entries[range].iter().fold(1u64, |acc, e| {
+                    acc.saturating_add(sizes[e.key.index()])
+                        .saturating_add(sizes[e.value.index()])
+                }),
+                Shape::Sequence => self.items[range]
                     .iter()
                     .fold(1u64, |acc, i| acc.saturating_add(sizes[i.index()])),
             };
@@ -217,7 +281,7 @@ impl PartialEq for NodeRef<'_> {
 }
 
 impl<'a> NodeRef<'a> {
-    fn data(self) -> &'a NodeData<'a> {
+    fn data(self) -> &'a NodeData {
         &self.tree.nodes[self.id.index()]
     }
 
@@ -235,8 +299,23 @@ impl<'a> NodeRef<'a> {
 
     /// What the node is.
     #[must_use]
-    pub fn kind(self) -> &'a NodeKind<'a> {
-        &self.data().kind
+    pub fn kind(self) -> NodeKind<'a> {
+        let data = self.data();
+        let range = (data.start, data.end);
+        match data.shape {
+            Shape::Mapping => NodeKind::Mapping {
+                entries: range,
+                flow: data.flow,
+            },
+            Shape::Sequence => NodeKind::Sequence {
+                items: range,
+                flow: data.flow,
+            },
+            Shape::ScalarInSource | Shape::ScalarInTree => NodeKind::Scalar {
+                value: self.tree.scalar_text(data).unwrap_or_default(),
+                style: data.style,
+            },
+        }
     }
 
     /// The node's source range: a scalar's text (with its quotes), a collection from its first
@@ -263,31 +342,26 @@ impl<'a> NodeRef<'a> {
     /// Whether the node is a mapping.
     #[must_use]
     pub fn is_mapping(self) -> bool {
-        matches!(self.kind(), NodeKind::Mapping { .. })
+        self.data().shape == Shape::Mapping
     }
 
     /// Whether the node is a sequence.
     #[must_use]
     pub fn is_sequence(self) -> bool {
-        matches!(self.kind(), NodeKind::Sequence { .. })
+        self.data().shape == Shape::Sequence
     }
 
     /// Whether the collection is written in flow style (`{}` or `[]`).
     #[must_use]
     pub fn is_flow(self) -> bool {
-        matches!(
-            self.kind(),
-            NodeKind::Mapping { flow: true, .. } | NodeKind::Sequence { flow: true, .. }
-        )
+        self.data().flow
     }
 
     /// The scalar's text and style.
     #[must_use]
     pub fn scalar(self) -> Option<(&'a str, ScalarStyle)> {
-        match self.kind() {
-            NodeKind::Scalar { value, style } => Some((value.as_ref(), *style)),
-            _ => None,
-        }
+        let data = self.data();
+        Some((self.tree.scalar_text(data)?, data.style))
     }
 
     /// The scalar's value as Kubernetes reads it (YAML 1.1 rules).
@@ -334,12 +408,7 @@ impl<'a> NodeRef<'a> {
     /// The entries of a mapping (empty for other nodes), in source order.
     #[must_use]
     pub fn entries(self) -> impl ExactSizeIterator<Item = (Self, Self)> + 'a {
-        let slice: &'a [Entry] = match self.kind() {
-            NodeKind::Mapping { entries, .. } => {
-                &self.tree.entries[entries.0 as usize..entries.1 as usize]
-            }
-            _ => &[],
-        };
+        let slice: &'a [Entry] = self.entry_slice();
         let tree = self.tree;
         slice
             .iter()
@@ -349,10 +418,9 @@ impl<'a> NodeRef<'a> {
     /// The items of a sequence (empty for other nodes).
     #[must_use]
     pub fn items(self) -> impl ExactSizeIterator<Item = Self> + 'a {
-        let slice: &'a [NodeId] = match self.kind() {
-            NodeKind::Sequence { items, .. } => {
-                &self.tree.items[items.0 as usize..items.1 as usize]
-            }
+        let data = self.data();
+        let slice: &'a [NodeId] = match data.shape {
+            Shape::Sequence => &self.tree.items[data.start as usize..data.end as usize],
             _ => &[],
         };
         let tree = self.tree;
@@ -363,16 +431,26 @@ impl<'a> NodeRef<'a> {
     /// the decoder Kubernetes uses.
     #[must_use]
     pub fn entry(self, key: &str) -> Option<(Self, Self)> {
-        let NodeKind::Mapping { entries, .. } = self.kind() else {
-            return None;
-        };
         // From the end: the last of duplicate keys wins, and a hit stops the scan early.
         let tree = self.tree;
-        tree.entries[entries.0 as usize..entries.1 as usize]
+        self.entry_slice()
             .iter()
             .rev()
-            .find(|e| matches!(&tree.nodes[e.key.index()].kind, NodeKind::Scalar { value, .. } if value == key))
+            .find(|e| {
+                let data = &tree.nodes[e.key.index()];
+                // Lengths first: most keys of a mapping differ in length from the one sought.
+                (data.end - data.start) as usize == key.len() && tree.scalar_text(data) == Some(key)
+            })
             .map(|e| (tree.node(e.key), tree.node(e.value)))
+    }
+
+    /// The entries of a mapping (empty for other nodes).
+    fn entry_slice(self) -> &'a [Entry] {
+        let data = self.data();
+        match data.shape {
+            Shape::Mapping => &self.tree.entries[data.start as usize..data.end as usize],
+            _ => &[],
+        }
     }
 
     /// The value of `key` in a mapping.

@@ -17,7 +17,7 @@ use akslint_text::Span;
 use granit_parser::{ErrorKind, Event, Parser, ScanError};
 
 use crate::error::nesting_message;
-use crate::tree::{Comment, Document, Entry, NodeId, NodeKind, ParsedFile};
+use crate::tree::{Comment, Document, Entry, NodeId, NodeKind, ParsedFile, Tree};
 use crate::{Limits, ScalarStyle, SyntaxError, SyntaxErrorKind};
 
 /// Parses a YAML stream. Never fails: problems are in [`ParsedFile::errors`].
@@ -29,7 +29,9 @@ pub fn parse<'s>(text: &'s str, limits: &Limits) -> ParsedFile<'s> {
     };
     let mut parser = event_parser(text, &limits);
     let mut builder = Builder::default();
-    builder.out.tree.reserve_for_text(text.len());
+    builder.out.tree = Tree::new(text);
+    // Kubernetes YAML has about one node per dozen bytes.
+    builder.out.tree.reserve_for_text(text.len(), 12);
     loop {
         let step = match parser.next_event() {
             None => break,

@@ -89,7 +89,7 @@ fn parse_inner<'s>(
         ..ParsedFile::default()
     };
     let whole = Span::from_range(0..text.len());
-    let mut tree = Tree::default();
+    let mut tree = Tree::new(text);
     let mut modules = Modules {
         loader,
         stack: path.map(Path::to_path_buf).into_iter().collect(),
