@@ -181,15 +181,19 @@ pub(crate) fn lint_sources(
     sources: &[Source],
     parameter_files: &[Arc<SourceFile>],
 ) -> LintedSources {
-    let mut parsed: Vec<Step<ParsedSource<'_>>> = sources
+    // Each file is indexed right after it is parsed, while its tree is still in the cache.
+    let (mut parsed, indexes): (Vec<Step<ParsedSource<'_>>>, Vec<Step<ProjectIndex>>) = sources
         .par_iter()
         .map(|(file, format, configured)| {
-            file_step(file, "parse", || configured.linter.parse(file, *format))
+            let parsed = file_step(file, "parse", || configured.linter.parse(file, *format));
+            let index = match &parsed {
+                Ok(source) => file_step(file, "index", || configured.linter.index(source)),
+                Err(_) => Ok(ProjectIndex::default()),
+            };
+            (parsed, index)
         })
-        .collect();
-    let mut project = merge_indexes(&mut parsed, sources, "index", |source, configured, _| {
-        configured.linter.index(source)
-    });
+        .unzip();
+    let mut project = merge(&mut parsed, indexes);
     project.explicit_parameter_files = parameter_files.to_vec();
     // ARM templates are evaluated once the parameter files of the run are known.
     let templates = merge_indexes(&mut parsed, sources, "index", |source, configured, _| {
@@ -270,6 +274,12 @@ fn merge_indexes<'a>(
             Err(_) => Ok(ProjectIndex::default()),
         })
         .collect();
+    merge(parsed, indexes)
+}
+
+/// Merges the facts of every source; a source whose indexing panicked is marked failed, so the
+/// later steps skip it.
+fn merge(parsed: &mut [Step<ParsedSource<'_>>], indexes: Vec<Step<ProjectIndex>>) -> ProjectIndex {
     let mut merged = Vec::with_capacity(indexes.len());
     for (source, result) in parsed.iter_mut().zip(indexes) {
         match result {
