@@ -92,6 +92,9 @@ pub struct Tree<'s> {
     text: String,
     nodes: Vec<NodeData>,
     entries: Vec<Entry>,
+    /// A [`fingerprint`] of each entry's key, so that a lookup reads one array instead of
+    /// every key node of a mapping, which are far apart in a tree that has gone cold.
+    fingerprints: Vec<u32>,
     items: Vec<NodeId>,
 }
 
@@ -132,6 +135,11 @@ impl<'s> Tree<'s> {
     pub fn push_mapping(&mut self, entries: &[Entry], flow: bool, span: Span) -> NodeId {
         let start = to_u32(self.entries.len());
         self.entries.extend_from_slice(entries);
+        for entry in entries {
+            let key = &self.nodes[entry.key.index()];
+            let fingerprint = self.scalar_text(key).map_or(0, fingerprint);
+            self.fingerprints.push(fingerprint);
+        }
         let end = to_u32(self.entries.len());
         let id = self.push(Shape::Mapping, (start, end), span, ScalarStyle::Plain, flow);
         for entry in entries {
@@ -207,6 +215,7 @@ impl<'s> Tree<'s> {
         let nodes = bytes / bytes_per_node.max(1);
         self.nodes.reserve(nodes + 4);
         self.entries.reserve(nodes / 2 + 4);
+        self.fingerprints.reserve(nodes / 2 + 4);
         self.items.reserve(nodes / 10 + 4);
     }
 
@@ -216,6 +225,7 @@ impl<'s> Tree<'s> {
         self.nodes.shrink_to_fit();
         self.text.shrink_to_fit();
         self.entries.shrink_to_fit();
+        self.fingerprints.shrink_to_fit();
         self.items.shrink_to_fit();
     }
 
@@ -431,17 +441,22 @@ impl<'a> NodeRef<'a> {
     /// the decoder Kubernetes uses.
     #[must_use]
     pub fn entry(self, key: &str) -> Option<(Self, Self)> {
-        // From the end: the last of duplicate keys wins, and a hit stops the scan early.
+        let data = self.data();
+        if data.shape != Shape::Mapping {
+            return None;
+        }
         let tree = self.tree;
-        self.entry_slice()
+        let range = data.start as usize..data.end as usize;
+        let sought = fingerprint(key);
+        // From the end: the last of duplicate keys wins, and a hit stops the scan early.
+        tree.fingerprints[range.clone()]
             .iter()
+            .zip(&tree.entries[range])
             .rev()
-            .find(|e| {
-                let data = &tree.nodes[e.key.index()];
-                // Lengths first: most keys of a mapping differ in length from the one sought.
-                (data.end - data.start) as usize == key.len() && tree.scalar_text(data) == Some(key)
+            .find(|&(&print, e)| {
+                print == sought && tree.scalar_text(&tree.nodes[e.key.index()]) == Some(key)
             })
-            .map(|e| (tree.node(e.key), tree.node(e.value)))
+            .map(|(_, e)| (tree.node(e.key), tree.node(e.value)))
     }
 
     /// The entries of a mapping (empty for other nodes).
@@ -554,6 +569,14 @@ impl ParsedFile<'_> {
     pub fn root(&self, document: &Document) -> Option<NodeRef<'_>> {
         document.root.map(|id| self.tree.node(id))
     }
+}
+
+/// A key's length and three of its bytes: different keys of one mapping rarely share it.
+fn fingerprint(key: &str) -> u32 {
+    let bytes = key.as_bytes();
+    let byte = |index: usize| u32::from(bytes.get(index).copied().unwrap_or(0));
+    let length = u32::try_from(bytes.len()).unwrap_or(u32::MAX) & 0xff;
+    length << 24 | byte(0) << 16 | byte(bytes.len() / 2) << 8 | byte(bytes.len().wrapping_sub(1))
 }
 
 fn to_u32(value: usize) -> u32 {
