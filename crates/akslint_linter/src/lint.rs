@@ -7,6 +7,7 @@ use akslint_model::azure::{ArmDocument, EvaluatedTemplate};
 use akslint_model::k8s::{Object, objects};
 use akslint_syntax::{ParsedFile, SyntaxErrorKind, json, yaml};
 use akslint_text::SourceFile;
+use rayon::prelude::*;
 
 use crate::arm::{arm_root, collect_facts, for_each_evaluation};
 use crate::context::{ProjectContext, new_diagnostic, resource_ref};
@@ -14,6 +15,10 @@ use crate::project::ProjectIndex;
 use crate::rules::akl::{InputLimitExceeded, InvalidSyntax};
 use crate::suppression::Suppressions;
 use crate::{Context, FileFormat, LintSettings, Rule, RuleMetadata, Scope, all_rules};
+
+/// Objects one thread lints at a time when a file has many: enough that a task costs more than
+/// handing it to another thread.
+const OBJECTS_PER_TASK: usize = 32;
 
 /// Lints sources with one set of settings; build it once per run and share it between threads.
 ///
@@ -248,8 +253,25 @@ impl Linter {
         let mut diagnostics = std::mem::take(&mut source.template_findings);
         if let Some(parsed) = &source.parsed {
             self.report_syntax_errors(source.file, parsed, &mut diagnostics);
-            for object in objects(parsed) {
-                self.lint_object(source.file, project, &object, &mut diagnostics);
+            let objects = objects(parsed);
+            if objects.len() < OBJECTS_PER_TASK * 2 {
+                for object in &objects {
+                    self.lint_object(source.file, project, object, &mut diagnostics);
+                }
+            } else {
+                // A long stream (an editor's 1 MB manifest) is linted by every thread; the
+                // findings are sorted below, so the split does not show in the output.
+                let found: Vec<Vec<Diagnostic>> = objects
+                    .par_chunks(OBJECTS_PER_TASK)
+                    .map(|chunk| {
+                        let mut found = Vec::new();
+                        for object in chunk {
+                            self.lint_object(source.file, project, object, &mut found);
+                        }
+                        found
+                    })
+                    .collect();
+                diagnostics.extend(found.into_iter().flatten());
             }
         }
         finish(&mut diagnostics);

@@ -111,7 +111,11 @@ impl<'s> Tree<'s> {
     /// Adds a scalar node; a value borrowed from the tree's source is kept as a slice of it,
     /// any other is copied into the tree.
     pub fn push_scalar(&mut self, value: Cow<'s, str>, style: ScalarStyle, span: Span) -> NodeId {
-        let (shape, start, end) = match self.offset_in_source(&value) {
+        let in_source = match &value {
+            Cow::Borrowed(text) => self.offset_in_source(text),
+            Cow::Owned(_) => None,
+        };
+        let (shape, start, end) = match in_source {
             Some(start) => (Shape::ScalarInSource, start, start + value.len()),
             None => {
                 let start = self.text.len();
@@ -123,10 +127,7 @@ impl<'s> Tree<'s> {
     }
 
     /// Where `value` starts in the source, when it is a slice of it.
-    fn offset_in_source(&self, value: &Cow<'s, str>) -> Option<usize> {
-        let Cow::Borrowed(value) = value else {
-            return None;
-        };
+    fn offset_in_source(&self, value: &str) -> Option<usize> {
         let offset = (value.as_ptr() as usize).checked_sub(self.source.as_ptr() as usize)?;
         (offset + value.len() <= self.source.len()).then_some(offset)
     }
