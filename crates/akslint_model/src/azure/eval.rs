@@ -9,7 +9,7 @@ use akslint_syntax::{NodeId, NodeRef, ScalarStyle};
 
 use super::expr::{self, Call, Expr, TemplateString};
 use super::functions;
-use super::value::{Data, OriginKind, Unknown, Value};
+use super::value::{Data, OriginKind, Unknown, Value, same_key};
 
 /// ARM's own limit on the count of a copy loop.
 pub(crate) const MAX_COPY_COUNT: i64 = 800;
@@ -678,7 +678,7 @@ fn literal_text(node: NodeRef<'_>) -> String {
 #[must_use]
 pub fn member_node<'a>(node: NodeRef<'a>, key: &str) -> Option<NodeRef<'a>> {
     node.entries()
-        .filter(|(k, _)| k.as_str().is_some_and(|k| k.eq_ignore_ascii_case(key)))
+        .filter(|(k, _)| k.as_str().is_some_and(|k| same_key(k, key)))
         .last()
         .map(|(_, value)| value)
 }

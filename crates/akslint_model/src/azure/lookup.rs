@@ -58,20 +58,20 @@ impl<'v, 'a> Lookup<'v, 'a> {
         if current.is_unknown() {
             return Self::Unknown(current);
         }
-        let mut keys = path.split('.').filter(|k| !k.is_empty()).peekable();
-        while let Some(key) = keys.next() {
+        let mut rest = path;
+        while !rest.is_empty() {
+            let (key, tail) = rest.split_once('.').unwrap_or((rest, ""));
+            if key.is_empty() {
+                rest = tail;
+                continue;
+            }
             let next = current.member(key);
             match next.map(Value::data) {
                 Some(Data::Unknown(_)) => return Self::Unknown(next.unwrap_or(current)),
                 Some(Data::Null) | None => {
-                    let mut missing = key.to_owned();
-                    for rest in keys {
-                        missing.push('.');
-                        missing.push_str(rest);
-                    }
                     return Self::Absent {
                         parent: current,
-                        missing,
+                        missing: dotted(rest),
                         null: next,
                     };
                 }
@@ -79,6 +79,7 @@ impl<'v, 'a> Lookup<'v, 'a> {
                     current = next.unwrap_or(current);
                 }
             }
+            rest = tail;
         }
         Self::Known(current)
     }
@@ -188,4 +189,16 @@ impl<'v, 'a> Lookup<'v, 'a> {
             Self::Absent { parent, .. } => parent.origin(),
         }
     }
+}
+
+/// The keys of a dotted path joined by single dots, leaving out empty ones (`a..b.` is `a.b`).
+fn dotted(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for key in path.split('.').filter(|key| !key.is_empty()) {
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(key);
+    }
+    out
 }

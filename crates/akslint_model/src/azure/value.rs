@@ -321,7 +321,7 @@ impl<'a> Value<'a> {
         self.as_object()?
             .iter()
             .rev()
-            .find(|(name, _)| name.eq_ignore_ascii_case(key))
+            .find(|(name, _)| same_key(name, key))
             .map(|(_, value)| value)
     }
 
@@ -425,6 +425,14 @@ impl<'a> Value<'a> {
             _ => 1,
         }
     }
+}
+
+/// Whether `a` and `b` name the same ARM key (compared without case). Templates nearly always
+/// spell a key the way it is looked up, so the exact comparison settles most keys before the
+/// slower byte-by-byte case folding.
+#[inline]
+pub(crate) fn same_key(a: &str, b: &str) -> bool {
+    a.len() == b.len() && (a == b || a.eq_ignore_ascii_case(b))
 }
 
 /// Longest expression text an unknown value keeps.
