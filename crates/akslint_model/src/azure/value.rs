@@ -431,7 +431,8 @@ impl<'a> Value<'a> {
 /// spell a key the way it is looked up, so the exact comparison settles most keys before the
 /// slower byte-by-byte case folding.
 #[inline]
-pub(crate) fn same_key(a: &str, b: &str) -> bool {
+#[must_use]
+pub fn same_key(a: &str, b: &str) -> bool {
     a.len() == b.len() && (a == b || a.eq_ignore_ascii_case(b))
 }
 
