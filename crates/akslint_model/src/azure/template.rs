@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use akslint_syntax::{NodeId, NodeRef};
 
+use super::cluster::ApiVersion;
 use super::eval::{Cx, Evaluator, LoopIndex, TemplateScope, literal, member_node};
 use super::lookup::Lookup;
 use super::value::{Data, OriginKind, Value};
@@ -201,6 +202,12 @@ impl<'a> Resource<'a> {
     #[must_use]
     pub fn get(&self, path: &str) -> Lookup<'_, 'a> {
         Lookup::path(&self.body, path)
+    }
+
+    /// The declared `apiVersion`, when it reads as one.
+    #[must_use]
+    pub fn declared_api_version(&self) -> Option<ApiVersion> {
+        self.api_version.as_deref().and_then(ApiVersion::parse)
     }
 
     /// Looks up a dotted path under `properties`.
