@@ -27,13 +27,23 @@ impl ApiVersion {
     /// Parses `YYYY-MM-DD` with an optional `-suffix`.
     #[must_use]
     pub fn parse(text: &str) -> Option<Self> {
-        let mut parts = text.trim().splitn(4, '-');
-        let year = parts.next()?.parse().ok()?;
-        let month = parts.next()?.parse().ok()?;
-        let day = parts.next()?.parse().ok()?;
+        let text = text.trim();
+        // The dashes are found in one pass over the bytes: rules compare versions against
+        // dates many times per cluster, and a `split` searched for each part separately.
+        let mut dashes = text
+            .bytes()
+            .enumerate()
+            .filter(|&(_, byte)| byte == b'-')
+            .map(|(at, _)| at);
+        let first = dashes.next()?;
+        let second = dashes.next()?;
+        let third = dashes.next();
+        let year = text[..first].parse().ok()?;
+        let month = text[first + 1..second].parse().ok()?;
+        let day = text[second + 1..third.unwrap_or(text.len())].parse().ok()?;
         Some(Self {
             date: (year, month, day),
-            preview: parts.next().is_some(),
+            preview: third.is_some(),
         })
     }
 
