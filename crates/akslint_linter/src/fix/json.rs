@@ -21,7 +21,7 @@
 use std::borrow::Cow;
 
 use akslint_diagnostics::Edit;
-use akslint_model::azure::same_key;
+use akslint_model::azure::is_key;
 use akslint_syntax::NodeRef;
 use akslint_text::SourceFile;
 
@@ -262,7 +262,7 @@ fn to_u32(offset: usize) -> Option<u32> {
 pub fn member<'a>(object: NodeRef<'a>, key: &str) -> Option<NodeRef<'a>> {
     object
         .entries()
-        .find(|(k, _)| k.as_str().is_some_and(|k| same_key(k, key)))
+        .find(|(k, _)| is_key(*k, key))
         .map(|(_, value)| value)
 }
 

@@ -60,7 +60,11 @@ impl<'v, 'a> Lookup<'v, 'a> {
         }
         let mut rest = path;
         while !rest.is_empty() {
-            let (key, tail) = rest.split_once('.').unwrap_or((rest, ""));
+            // Searched bytewise: keys are short, and `split_once` called memchr for each.
+            let (key, tail) = match rest.bytes().position(|byte| byte == b'.') {
+                Some(dot) => (&rest[..dot], &rest[dot + 1..]),
+                None => (rest, ""),
+            };
             if key.is_empty() {
                 rest = tail;
                 continue;
