@@ -10,7 +10,7 @@ use akslint_syntax::{NodeId, NodeRef};
 use super::cluster::ApiVersion;
 use super::eval::{Cx, Evaluator, LoopIndex, TemplateScope, literal, member_node};
 use super::lookup::Lookup;
-use super::value::{Data, OriginKind, Value};
+use super::value::{Data, OriginKind, Value, same_key};
 
 /// Most resources one file may expand to (copy loops included); the rest is left out.
 const MAX_RESOURCES: usize = 20_000;
@@ -194,7 +194,7 @@ impl<'a> Resource<'a> {
     pub fn is_type(&self, resource_type: &str) -> bool {
         self.resource_type
             .as_deref()
-            .is_some_and(|t| t.eq_ignore_ascii_case(resource_type))
+            .is_some_and(|t| same_key(t, resource_type))
     }
 
     /// Looks up a dotted path of the resource object (`properties.enableRBAC`, `sku.tier`),
