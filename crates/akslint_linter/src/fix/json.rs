@@ -60,22 +60,29 @@ impl Syntax {
 
     /// A value as this language writes it.
     fn value(self, value: NewValue<'_>) -> String {
+        let mut out = String::new();
+        self.push_value(&mut out, value);
+        out
+    }
+
+    /// Appends a value as this language writes it.
+    fn push_value(self, out: &mut String, value: NewValue<'_>) {
         match (self, value) {
-            (_, NewValue::Bool(value)) => value.to_string(),
-            (Self::Json, NewValue::Str(text)) => json_string(text),
-            (Self::Bicep, NewValue::Str(text)) => bicep_string(text),
+            (_, NewValue::Bool(value)) => out.push_str(if value { "true" } else { "false" }),
+            (Self::Json, NewValue::Str(text)) => akslint_model::azure::write_json_string(text, out),
+            (Self::Bicep, NewValue::Str(text)) => push_bicep_string(text, out),
         }
     }
 
-    /// An object key as this language writes it.
-    fn key(self, key: &str) -> String {
+    /// Appends an object key as this language writes it.
+    fn push_key(self, out: &mut String, key: &str) {
         let identifier = || {
             key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
                 && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         };
         match self {
-            Self::Bicep if identifier() => key.to_owned(),
-            _ => self.value(NewValue::Str(key)),
+            Self::Bicep if identifier() => out.push_str(key),
+            _ => self.push_value(out, NewValue::Str(key)),
         }
     }
 
@@ -398,42 +405,50 @@ impl<'t> Layout<'t> {
     /// `"k1": {"k2": value}` for the missing `keys`, written as this object writes entries;
     /// the first key sits at `inner`.
     fn entry(&self, keys: &[&str], value: NewValue<'_>) -> String {
-        let Some((first, rest)) = keys.split_first() else {
-            return self.syntax.value(value);
-        };
-        let mut out = self.syntax.key(first);
-        out.push_str(self.colon);
-        out.push_str(&self.nested_at(rest, value, &self.entry_indent()));
+        let mut out = String::new();
+        match keys.split_first() {
+            Some((first, rest)) => {
+                self.syntax.push_key(&mut out, first);
+                out.push_str(self.colon);
+                self.push_nested(&mut out, rest, value, &self.entry_indent());
+            }
+            None => self.syntax.push_value(&mut out, value),
+        }
         out
     }
 
-    /// The value of an entry whose key is at `indent`: `value`, or objects holding `keys`.
-    fn nested_at(&self, keys: &[&str], value: NewValue<'_>, indent: &str) -> String {
+    /// Appends the value of an entry whose key is at `indent`: `value`, or objects holding
+    /// `keys`. The text is written into one buffer, as fixes insert many of these.
+    fn push_nested(&self, out: &mut String, keys: &[&str], value: NewValue<'_>, indent: &str) {
         let Some((first, rest)) = keys.split_first() else {
-            return self.syntax.value(value);
+            self.syntax.push_value(out, value);
+            return;
         };
-        let key = self.syntax.key(first);
+        out.push('{');
         if self.multiline {
-            let deeper = format!("{indent}{}", self.step);
-            format!(
-                "{{{eol}{deeper}{key}{colon}{inner}{eol}{indent}}}",
-                eol = self.eol,
-                colon = self.colon,
-                inner = self.nested_at(rest, value, &deeper),
-            )
+            let deeper = [indent, self.step].concat();
+            out.push_str(self.eol);
+            out.push_str(&deeper);
+            self.syntax.push_key(out, first);
+            out.push_str(self.colon);
+            self.push_nested(out, rest, value, &deeper);
+            out.push_str(self.eol);
+            out.push_str(indent);
         } else {
-            format!(
-                "{{{pad}{key}{colon}{inner}{pad}}}",
-                pad = self.pad,
-                colon = self.colon,
-                inner = self.nested_at(rest, value, indent),
-            )
+            out.push_str(self.pad);
+            self.syntax.push_key(out, first);
+            out.push_str(self.colon);
+            self.push_nested(out, rest, value, indent);
+            out.push_str(self.pad);
         }
+        out.push('}');
     }
 
     /// The value replacing a `null` member of this object: objects holding `keys`.
     fn nested(&self, keys: &[&str], value: NewValue<'_>) -> String {
-        self.nested_at(keys, value, &self.entry_indent())
+        let mut out = String::new();
+        self.push_nested(&mut out, keys, value, &self.entry_indent());
+        out
     }
 }
 
@@ -466,16 +481,15 @@ fn file_step<'t>(text: &'t str, node: NodeRef<'_>) -> Option<&'t str> {
         })
 }
 
-/// A JSON string literal.
-fn json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    akslint_model::azure::write_json_string(text, &mut out);
-    out
-}
-
 /// A Bicep string literal.
 fn bicep_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
+    push_bicep_string(text, &mut out);
+    out
+}
+
+/// Appends a Bicep string literal.
+fn push_bicep_string(text: &str, out: &mut String) {
     out.push('\'');
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -490,7 +504,6 @@ fn bicep_string(text: &str) -> String {
         }
     }
     out.push('\'');
-    out
 }
 
 #[cfg(test)]
