@@ -197,6 +197,14 @@ impl<'v, 'a> Lookup<'v, 'a> {
 
 /// The keys of a dotted path joined by single dots, leaving out empty ones (`a..b.` is `a.b`).
 fn dotted(path: &str) -> String {
+    // Paths are written with single dots between keys: copied whole unless a key is empty.
+    let bytes = path.as_bytes();
+    if bytes.first() != Some(&b'.')
+        && bytes.last() != Some(&b'.')
+        && !bytes.windows(2).any(|pair| pair == b"..")
+    {
+        return path.to_owned();
+    }
     let mut out = String::with_capacity(path.len());
     for key in path.split('.').filter(|key| !key.is_empty()) {
         if !out.is_empty() {
