@@ -2,6 +2,7 @@
 //! conditions and copy loops, nested child resources, nested inline deployments (inner and
 //! outer scope), and languageVersion 2.0 symbolic resources.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::rc::Rc;
 
@@ -220,14 +221,19 @@ impl<'a> Resource<'a> {
     /// Bicep, where the author wrote it); else the expression it could not be evaluated from.
     #[must_use]
     pub fn name_text(&self) -> String {
+        self.name_cow().into_owned()
+    }
+
+    /// [`Self::name_text`], borrowed when it is written somewhere.
+    fn name_cow(&self) -> Cow<'_, str> {
         match self.name.as_str() {
-            Some(name) => name.to_owned(),
+            Some(name) => Cow::Borrowed(name),
             None if self.symbolic_name.is_some() => {
-                self.symbolic_name.unwrap_or_default().to_owned()
+                Cow::Borrowed(self.symbolic_name.unwrap_or_default())
             }
             None => member_node(self.node, "name")
                 .and_then(NodeRef::as_str)
-                .map_or_else(|| self.name.display(), str::to_owned),
+                .map_or_else(|| Cow::Owned(self.name.display()), Cow::Borrowed),
         }
     }
 
@@ -243,7 +249,14 @@ impl<'a> Resource<'a> {
     /// "managedClusters `aks`", for messages.
     #[must_use]
     pub fn describe(&self) -> String {
-        format!("{} `{}`", self.short_type(), self.name_text())
+        // Built by hand: messages of most ARM findings start with it.
+        let (kind, name) = (self.short_type(), self.name_cow());
+        let mut out = String::with_capacity(kind.len() + name.len() + 3);
+        out.push_str(kind);
+        out.push_str(" `");
+        out.push_str(&name);
+        out.push('`');
+        out
     }
 
     /// Where findings about the whole resource point: its `type` key, else the object.
