@@ -846,6 +846,7 @@ fn write_json(value: &Value<'_>, out: &mut String) {
 
 /// Appends `text` as a JSON string literal (quoted, escaped) to `out`.
 pub fn write_json_string(text: &str, out: &mut String) {
+    out.reserve(text.len() + 2);
     out.push('"');
     // Runs of characters that need no escape are copied whole: most strings have none.
     let mut plain = 0;
