@@ -28,8 +28,8 @@ impl ApiVersion {
     #[must_use]
     pub fn parse(text: &str) -> Option<Self> {
         let text = text.trim();
-        // The dashes are found in one pass over the bytes: rules compare versions against
-        // dates many times per cluster, and a `split` searched for each part separately.
+        // Rules compare apiVersions with dates many times per cluster: one pass over the bytes
+        // finds the dashes, instead of a search per part.
         let mut dashes = text
             .bytes()
             .enumerate()

@@ -60,7 +60,7 @@ impl<'v, 'a> Lookup<'v, 'a> {
         }
         let mut rest = path;
         while !rest.is_empty() {
-            // Searched bytewise: keys are short, and `split_once` called memchr for each.
+            // Keys are short: a bytewise search costs less than `split_once`'s memchr call.
             let (key, tail) = match rest.bytes().position(|byte| byte == b'.') {
                 Some(dot) => (&rest[..dot], &rest[dot + 1..]),
                 None => (rest, ""),
