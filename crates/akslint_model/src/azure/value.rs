@@ -441,6 +441,10 @@ const MAX_EXPRESSION_CHARS: usize = 160;
 
 /// `text`, cut at [`MAX_EXPRESSION_CHARS`] characters with an ellipsis.
 fn shorten(text: String) -> String {
+    // No more bytes than the limit means no more characters: most expressions are short.
+    if text.len() <= MAX_EXPRESSION_CHARS {
+        return text;
+    }
     match text.char_indices().nth(MAX_EXPRESSION_CHARS) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text,
