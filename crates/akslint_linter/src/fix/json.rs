@@ -18,7 +18,10 @@
 //! to it, is a `"[...]"` string (a parameter, a variable, `union()`, `if()`), the operation
 //! returns `None` and the rule reports without a fix.
 
+use std::borrow::Cow;
+
 use akslint_diagnostics::Edit;
+use akslint_model::azure::is_key;
 use akslint_syntax::NodeRef;
 use akslint_text::SourceFile;
 
@@ -57,20 +60,29 @@ impl Syntax {
 
     /// A value as this language writes it.
     fn value(self, value: NewValue<'_>) -> String {
+        let mut out = String::new();
+        self.push_value(&mut out, value);
+        out
+    }
+
+    /// Appends a value as this language writes it.
+    fn push_value(self, out: &mut String, value: NewValue<'_>) {
         match (self, value) {
-            (_, NewValue::Bool(value)) => value.to_string(),
-            (Self::Json, NewValue::Str(text)) => json_string(text),
-            (Self::Bicep, NewValue::Str(text)) => bicep_string(text),
+            (_, NewValue::Bool(value)) => out.push_str(if value { "true" } else { "false" }),
+            (Self::Json, NewValue::Str(text)) => akslint_model::azure::write_json_string(text, out),
+            (Self::Bicep, NewValue::Str(text)) => push_bicep_string(text, out),
         }
     }
 
-    /// An object key as this language writes it.
-    fn key(self, key: &str) -> String {
-        let identifier = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    /// Appends an object key as this language writes it.
+    fn push_key(self, out: &mut String, key: &str) {
+        let identifier = || {
+            key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        };
         match self {
-            Self::Bicep if identifier => key.to_owned(),
-            _ => self.value(NewValue::Str(key)),
+            Self::Bicep if identifier() => out.push_str(key),
+            _ => self.push_value(out, NewValue::Str(key)),
         }
     }
 
@@ -216,7 +228,7 @@ impl<'a> JsonEditor<'a> {
                 .find(['\n', '\r'])
                 .map_or(text.len(), |at| anchor + at);
             let tail = text[anchor..line_end].trim();
-            let indent = &layout.inner;
+            let indent = layout.inner;
             let comma = if trailing_comma { "," } else { "" };
             if tail.is_empty() || tail.starts_with("//") {
                 if !trailing_comma {
@@ -257,7 +269,7 @@ fn to_u32(offset: usize) -> Option<u32> {
 pub fn member<'a>(object: NodeRef<'a>, key: &str) -> Option<NodeRef<'a>> {
     object
         .entries()
-        .find(|(k, _)| k.as_str().is_some_and(|k| k.eq_ignore_ascii_case(key)))
+        .find(|(k, _)| is_key(*k, key))
         .map(|(_, value)| value)
 }
 
@@ -289,64 +301,61 @@ pub fn is_expression(text: &str) -> bool {
     text.starts_with('[') && !text.starts_with("[[") && text.ends_with(']')
 }
 
-/// How an object is written, to write new entries the same way.
+/// How an object is written, to write new entries the same way. The indentations are slices
+/// of the file's text.
 #[derive(Debug)]
-struct Layout {
+struct Layout<'t> {
     /// Entries on lines of their own.
     multiline: bool,
     /// Indentation of the line holding the object's `{`.
-    outer: String,
+    outer: &'t str,
     /// Indentation of the object's entries (multi-line).
-    inner: String,
+    inner: &'t str,
     /// One indentation step.
-    step: String,
+    step: &'t str,
     /// Between a key and its value: `": "` or `":"`.
-    colon: String,
+    colon: &'static str,
     /// After the comma between inline entries: `" "` or `""`.
-    after_comma: String,
+    after_comma: &'static str,
     /// Inside the braces of an inline object: `" "` or `""`.
-    pad: String,
+    pad: &'static str,
     /// The file's line ending.
     eol: &'static str,
     syntax: Syntax,
 }
 
-impl Layout {
-    fn of(file: &SourceFile, object: NodeRef<'_>, syntax: Syntax) -> Self {
+impl<'t> Layout<'t> {
+    fn of(file: &'t SourceFile, object: NodeRef<'_>, syntax: Syntax) -> Self {
         let text = file.text();
         let span = object.span();
         let start = span.start as usize;
-        let outer = line_indent(text, start).to_owned();
-        let eol = line_ending(file, span.start);
-        let entries: Vec<(NodeRef<'_>, NodeRef<'_>)> = written_entries(object).collect();
+        let outer = line_indent(text, start);
         let mut layout = Self {
             multiline: false,
-            outer: outer.clone(),
-            inner: String::new(),
-            step: DEFAULT_STEP.to_owned(),
-            colon: ": ".to_owned(),
-            after_comma: " ".to_owned(),
-            pad: String::new(),
-            eol,
+            outer,
+            inner: "",
+            step: file_step(text, object).unwrap_or(DEFAULT_STEP),
+            colon: ": ",
+            after_comma: " ",
+            pad: "",
+            eol: line_ending(file, span.start),
             syntax,
         };
-        if let Some(step) = file_step(text, object) {
-            layout.step = step;
-        }
-        match entries.first() {
+        let mut entries = written_entries(object);
+        match entries.next() {
             Some((key, value)) => {
                 let key_start = key.span().start as usize;
                 let between = text.get(start..key_start).unwrap_or("");
                 layout.multiline = between.contains('\n');
                 if layout.multiline {
-                    layout.inner = line_indent(text, key_start).to_owned();
-                    if let Some(step) = layout.inner.strip_prefix(outer.as_str())
+                    layout.inner = line_indent(text, key_start);
+                    if let Some(step) = layout.inner.strip_prefix(outer)
                         && !step.is_empty()
                     {
-                        layout.step = step.to_owned();
+                        layout.step = step;
                     }
                 } else if between.len() > 1 && between[1..].starts_with([' ', '\t']) {
-                    " ".clone_into(&mut layout.pad);
+                    layout.pad = " ";
                 }
                 let colon = text
                     .get(key.span().end as usize..value.span().start as usize)
@@ -356,20 +365,18 @@ impl Layout {
                         ": "
                     } else {
                         ":"
-                    }
-                    .to_owned();
+                    };
                 }
                 // A compact object without a second entry: spaced like its colon.
                 if layout.colon == ":" {
-                    String::new().clone_into(&mut layout.after_comma);
+                    layout.after_comma = "";
                 }
-                if let Some((next_key, _)) = entries.get(1) {
+                if let Some((next_key, _)) = entries.next() {
                     let gap = text
                         .get(value.span().end as usize..next_key.span().start as usize)
                         .unwrap_or(", ");
                     if gap.trim() == "," && !gap.contains('\n') {
-                        layout.after_comma =
-                            if gap.ends_with([' ', '\t']) { " " } else { "" }.to_owned();
+                        layout.after_comma = if gap.ends_with([' ', '\t']) { " " } else { "" };
                     }
                 }
             }
@@ -385,69 +392,79 @@ impl Layout {
         layout
     }
 
+    /// Where the keys of a new entry of this object go: its entries' indentation, or one step
+    /// in from its line for an object without entries on lines of their own.
+    fn entry_indent(&self) -> Cow<'t, str> {
+        if self.inner.is_empty() {
+            Cow::Owned(format!("{}{}", self.outer, self.step))
+        } else {
+            Cow::Borrowed(self.inner)
+        }
+    }
+
     /// `"k1": {"k2": value}` for the missing `keys`, written as this object writes entries;
     /// the first key sits at `inner`.
     fn entry(&self, keys: &[&str], value: NewValue<'_>) -> String {
-        let Some((first, rest)) = keys.split_first() else {
-            return self.syntax.value(value);
-        };
-        let inner = if self.inner.is_empty() {
-            format!("{}{}", self.outer, self.step)
-        } else {
-            self.inner.clone()
-        };
-        let mut out = self.syntax.key(first);
-        out.push_str(&self.colon);
-        out.push_str(&self.nested_at(rest, value, &inner));
+        let mut out = String::new();
+        match keys.split_first() {
+            Some((first, rest)) => {
+                self.syntax.push_key(&mut out, first);
+                out.push_str(self.colon);
+                self.push_nested(&mut out, rest, value, &self.entry_indent());
+            }
+            None => self.syntax.push_value(&mut out, value),
+        }
         out
     }
 
-    /// The value of an entry whose key is at `indent`: `value`, or objects holding `keys`.
-    fn nested_at(&self, keys: &[&str], value: NewValue<'_>, indent: &str) -> String {
+    /// Appends the value of an entry whose key is at `indent`: `value`, or objects holding
+    /// `keys`. The text is written into one buffer, as fixes insert many of these.
+    fn push_nested(&self, out: &mut String, keys: &[&str], value: NewValue<'_>, indent: &str) {
         let Some((first, rest)) = keys.split_first() else {
-            return self.syntax.value(value);
+            self.syntax.push_value(out, value);
+            return;
         };
-        let key = self.syntax.key(first);
+        out.push('{');
         if self.multiline {
-            let deeper = format!("{indent}{}", self.step);
-            format!(
-                "{{{eol}{deeper}{key}{colon}{inner}{eol}{indent}}}",
-                eol = self.eol,
-                colon = self.colon,
-                inner = self.nested_at(rest, value, &deeper),
-            )
+            let deeper = [indent, self.step].concat();
+            out.push_str(self.eol);
+            out.push_str(&deeper);
+            self.syntax.push_key(out, first);
+            out.push_str(self.colon);
+            self.push_nested(out, rest, value, &deeper);
+            out.push_str(self.eol);
+            out.push_str(indent);
         } else {
-            format!(
-                "{{{pad}{key}{colon}{inner}{pad}}}",
-                pad = self.pad,
-                colon = self.colon,
-                inner = self.nested_at(rest, value, indent),
-            )
+            out.push_str(self.pad);
+            self.syntax.push_key(out, first);
+            out.push_str(self.colon);
+            self.push_nested(out, rest, value, indent);
+            out.push_str(self.pad);
         }
+        out.push('}');
     }
 
     /// The value replacing a `null` member of this object: objects holding `keys`.
     fn nested(&self, keys: &[&str], value: NewValue<'_>) -> String {
-        let inner = if self.inner.is_empty() {
-            format!("{}{}", self.outer, self.step)
-        } else {
-            self.inner.clone()
-        };
-        self.nested_at(keys, value, &inner)
+        let mut out = String::new();
+        self.push_nested(&mut out, keys, value, &self.entry_indent());
+        out
     }
 }
 
 /// The leading whitespace of the line holding `offset`.
 fn line_indent(text: &str, offset: usize) -> &str {
-    let line_start = text[..offset.min(text.len())]
-        .rfind(['\n', '\r'])
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
         .map_or(0, |at| at + 1);
     let line = &text[line_start..];
     &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
 }
 
 /// The indentation step of the nearest multi-line object around `node`.
-fn file_step(text: &str, node: NodeRef<'_>) -> Option<String> {
+fn file_step<'t>(text: &'t str, node: NodeRef<'_>) -> Option<&'t str> {
     std::iter::successors(Some(node), |n| n.parent())
         .take(64)
         .filter(|n| n.is_mapping())
@@ -460,20 +477,19 @@ fn file_step(text: &str, node: NodeRef<'_>) -> Option<String> {
             }
             let outer = line_indent(text, start);
             let step = line_indent(text, key_start).strip_prefix(outer)?;
-            (!step.is_empty()).then(|| step.to_owned())
+            (!step.is_empty()).then_some(step)
         })
-}
-
-/// A JSON string literal.
-fn json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    akslint_model::azure::write_json_string(text, &mut out);
-    out
 }
 
 /// A Bicep string literal.
 fn bicep_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
+    push_bicep_string(text, &mut out);
+    out
+}
+
+/// Appends a Bicep string literal.
+fn push_bicep_string(text: &str, out: &mut String) {
     out.push('\'');
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -488,7 +504,6 @@ fn bicep_string(text: &str) -> String {
         }
     }
     out.push('\'');
-    out
 }
 
 #[cfg(test)]

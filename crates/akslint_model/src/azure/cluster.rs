@@ -1,5 +1,6 @@
 //! `Microsoft.ContainerService/managedClusters` and their node pools.
 
+use std::cell::OnceCell;
 use std::fmt;
 
 use super::lookup::Lookup;
@@ -26,13 +27,23 @@ impl ApiVersion {
     /// Parses `YYYY-MM-DD` with an optional `-suffix`.
     #[must_use]
     pub fn parse(text: &str) -> Option<Self> {
-        let mut parts = text.trim().splitn(4, '-');
-        let year = parts.next()?.parse().ok()?;
-        let month = parts.next()?.parse().ok()?;
-        let day = parts.next()?.parse().ok()?;
+        let text = text.trim();
+        // Rules compare apiVersions with dates many times per cluster: one pass over the bytes
+        // finds the dashes, instead of a search per part.
+        let mut dashes = text
+            .bytes()
+            .enumerate()
+            .filter(|&(_, byte)| byte == b'-')
+            .map(|(at, _)| at);
+        let first = dashes.next()?;
+        let second = dashes.next()?;
+        let third = dashes.next();
+        let year = text[..first].parse().ok()?;
+        let month = text[first + 1..second].parse().ok()?;
+        let day = text[second + 1..third.unwrap_or(text.len())].parse().ok()?;
         Some(Self {
             date: (year, month, day),
-            preview: parts.next().is_some(),
+            preview: third.is_some(),
         })
     }
 
@@ -89,6 +100,12 @@ pub struct ManagedCluster<'t, 'a> {
     pub index: usize,
     pools: Vec<AgentPool<'t, 'a>>,
     profiles_unknown: Option<&'t Value<'a>>,
+    /// `properties`, which most lookups start from.
+    properties: Lookup<'t, 'a>,
+    /// Every rule reads these, and most messages start with the description: each is made
+    /// once per cluster.
+    api_version: Option<ApiVersion>,
+    description: OnceCell<String>,
 }
 
 impl<'t, 'a> ManagedCluster<'t, 'a> {
@@ -96,7 +113,7 @@ impl<'t, 'a> ManagedCluster<'t, 'a> {
     /// `cluster.property("apiServerAccessProfile.enablePrivateCluster")`.
     #[must_use]
     pub fn property(&self, path: &str) -> Lookup<'t, 'a> {
-        self.resource.property(path)
+        self.properties.clone().get(path)
     }
 
     /// Looks up a dotted path of the resource object: `sku.tier`, `identity.type`.
@@ -114,11 +131,8 @@ impl<'t, 'a> ManagedCluster<'t, 'a> {
 
     /// The declared `apiVersion`.
     #[must_use]
-    pub fn api_version(&self) -> Option<ApiVersion> {
-        self.resource
-            .api_version
-            .as_deref()
-            .and_then(ApiVersion::parse)
+    pub const fn api_version(&self) -> Option<ApiVersion> {
+        self.api_version
     }
 
     /// Every node pool: `agentPoolProfiles[*]` and every `agentPools` child resource that
@@ -137,8 +151,8 @@ impl<'t, 'a> ManagedCluster<'t, 'a> {
 
     /// "managedClusters `aks`", for messages.
     #[must_use]
-    pub fn describe(&self) -> String {
-        self.resource.describe()
+    pub fn describe(&self) -> &str {
+        self.description.get_or_init(|| self.resource.describe())
     }
 }
 
@@ -169,6 +183,9 @@ pub struct AgentPool<'t, 'a> {
     settings: Lookup<'t, 'a>,
     /// The profile object or the agentPools resource object.
     value: &'t Value<'a>,
+    /// Made once per pool, as for [`ManagedCluster`].
+    api_version: Option<ApiVersion>,
+    description: OnceCell<String>,
 }
 
 impl<'t, 'a> AgentPool<'t, 'a> {
@@ -202,8 +219,8 @@ impl<'t, 'a> AgentPool<'t, 'a> {
 
     /// "node pool `np1` of managedClusters `aks`" or "agentPools `aks/np2`", for messages.
     #[must_use]
-    pub fn describe(&self) -> String {
-        match self.source {
+    pub fn describe(&self) -> &str {
+        self.description.get_or_init(|| match self.source {
             PoolSource::Profile { index } => {
                 let pool = self.name().map_or_else(
                     || format!("node pool #{}", index + 1),
@@ -212,17 +229,14 @@ impl<'t, 'a> AgentPool<'t, 'a> {
                 format!("{pool} of {}", self.resource.describe())
             }
             PoolSource::ChildResource => self.resource.describe(),
-        }
+        })
     }
 
     /// The `apiVersion` the pool is declared with: the cluster's for a profile, the
     /// `agentPools` resource's otherwise.
     #[must_use]
-    pub fn api_version(&self) -> Option<ApiVersion> {
-        self.resource
-            .api_version
-            .as_deref()
-            .and_then(ApiVersion::parse)
+    pub const fn api_version(&self) -> Option<ApiVersion> {
+        self.api_version
     }
 
     /// Whether `mode` is known to be `System`.
@@ -241,7 +255,9 @@ impl<'a> EvaluatedTemplate<'a> {
             .resources_of_type(MANAGED_CLUSTERS)
             .filter(|(_, r)| !r.existing)
             .map(|(index, resource)| {
-                let profiles = resource.property("agentPoolProfiles");
+                let properties = resource.get("properties");
+                let api_version = resource.declared_api_version();
+                let profiles = properties.clone().get("agentPoolProfiles");
                 let mut pools = Vec::new();
                 let mut profiles_unknown = None;
                 match &profiles {
@@ -257,6 +273,8 @@ impl<'a> EvaluatedTemplate<'a> {
                                 cluster: Some(index),
                                 settings: Lookup::Known(item),
                                 value: item,
+                                api_version,
+                                description: OnceCell::new(),
                             });
                         }
                     }
@@ -268,6 +286,9 @@ impl<'a> EvaluatedTemplate<'a> {
                     index,
                     pools,
                     profiles_unknown,
+                    properties,
+                    api_version,
+                    description: OnceCell::new(),
                 }
             })
             .collect();
@@ -294,6 +315,8 @@ impl<'a> EvaluatedTemplate<'a> {
                         cluster: self.owner(index, MANAGED_CLUSTERS),
                         settings: resource.get("properties"),
                         value: &resource.body,
+                        api_version: resource.declared_api_version(),
+                        description: OnceCell::new(),
                     },
                 )
             })

@@ -9,7 +9,7 @@ use akslint_syntax::{NodeId, NodeRef, ScalarStyle};
 
 use super::expr::{self, Call, Expr, TemplateString};
 use super::functions;
-use super::value::{Data, OriginKind, Unknown, Value};
+use super::value::{Data, OriginKind, Unknown, Value, same_key};
 
 /// ARM's own limit on the count of a copy loop.
 pub(crate) const MAX_COPY_COUNT: i64 = 800;
@@ -678,9 +678,17 @@ fn literal_text(node: NodeRef<'_>) -> String {
 #[must_use]
 pub fn member_node<'a>(node: NodeRef<'a>, key: &str) -> Option<NodeRef<'a>> {
     node.entries()
-        .filter(|(k, _)| k.as_str().is_some_and(|k| k.eq_ignore_ascii_case(key)))
+        .filter(|(k, _)| is_key(*k, key))
         .last()
         .map(|(_, value)| value)
+}
+
+/// Whether the mapping key `key` is the string `name`, compared as ARM compares keys.
+#[must_use]
+pub fn is_key(key: NodeRef<'_>, name: &str) -> bool {
+    // The written text is compared first: resolving the scalar (a key that reads as `null` is
+    // not a string) is only needed for the one key that matches.
+    key.scalar().is_some_and(|(text, _)| same_key(text, name)) && key.as_str().is_some()
 }
 
 /// Whether `value` (the value of a `copy` member inside an object) is a property loop: an

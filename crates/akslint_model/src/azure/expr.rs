@@ -184,8 +184,16 @@ fn lex(text: &str) -> Result<Vec<(Token, usize)>, ParseError> {
             b'.' => Token::Dot,
             b'?' => Token::Question,
             b'\'' => {
-                let mut value = String::new();
                 let mut j = i + 1;
+                // Most literals hold no `''`: they are copied once, straight from the text.
+                if let Some(quote) = bytes[j..].iter().position(|&b| b == b'\'')
+                    && bytes.get(j + quote + 1) != Some(&b'\'')
+                {
+                    i = j + quote + 1;
+                    tokens.push((Token::String(text[j..j + quote].into()), start));
+                    continue;
+                }
+                let mut value = String::new();
                 loop {
                     // Quotes are ASCII, so searching bytes keeps UTF-8 boundaries intact.
                     let Some(quote) = bytes[j..].iter().position(|&b| b == b'\'') else {

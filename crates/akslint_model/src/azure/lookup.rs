@@ -58,20 +58,24 @@ impl<'v, 'a> Lookup<'v, 'a> {
         if current.is_unknown() {
             return Self::Unknown(current);
         }
-        let mut keys = path.split('.').filter(|k| !k.is_empty()).peekable();
-        while let Some(key) = keys.next() {
+        let mut rest = path;
+        while !rest.is_empty() {
+            // Keys are short: a bytewise search costs less than `split_once`'s memchr call.
+            let (key, tail) = match rest.bytes().position(|byte| byte == b'.') {
+                Some(dot) => (&rest[..dot], &rest[dot + 1..]),
+                None => (rest, ""),
+            };
+            if key.is_empty() {
+                rest = tail;
+                continue;
+            }
             let next = current.member(key);
             match next.map(Value::data) {
                 Some(Data::Unknown(_)) => return Self::Unknown(next.unwrap_or(current)),
                 Some(Data::Null) | None => {
-                    let mut missing = key.to_owned();
-                    for rest in keys {
-                        missing.push('.');
-                        missing.push_str(rest);
-                    }
                     return Self::Absent {
                         parent: current,
-                        missing,
+                        missing: dotted(rest),
                         null: next,
                     };
                 }
@@ -79,6 +83,7 @@ impl<'v, 'a> Lookup<'v, 'a> {
                     current = next.unwrap_or(current);
                 }
             }
+            rest = tail;
         }
         Self::Known(current)
     }
@@ -188,4 +193,24 @@ impl<'v, 'a> Lookup<'v, 'a> {
             Self::Absent { parent, .. } => parent.origin(),
         }
     }
+}
+
+/// The keys of a dotted path joined by single dots, leaving out empty ones (`a..b.` is `a.b`).
+fn dotted(path: &str) -> String {
+    // Paths are written with single dots between keys: copied whole unless a key is empty.
+    let bytes = path.as_bytes();
+    if bytes.first() != Some(&b'.')
+        && bytes.last() != Some(&b'.')
+        && !bytes.windows(2).any(|pair| pair == b"..")
+    {
+        return path.to_owned();
+    }
+    let mut out = String::with_capacity(path.len());
+    for key in path.split('.').filter(|key| !key.is_empty()) {
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(key);
+    }
+    out
 }

@@ -131,14 +131,14 @@ pub use cluster::{
     AGENT_POOLS, AgentPool, ApiVersion, DIAGNOSTIC_SETTINGS, DiagnosticSetting, MANAGED_CLUSTERS,
     ManagedCluster, NameKey, PoolSource, SettingTarget, name_in_id,
 };
-pub use eval::member_node;
+pub use eval::{is_key, member_node};
 pub use functions::{RESOURCE_GROUP_NAME, SUBSCRIPTION_ID, TENANT_ID, write_json_string};
 pub use lookup::Lookup;
 pub use template::{
     ArmDocument, Condition, CopyInstance, EvaluatedTemplate, Output, Parameter, ParameterFile,
     Resource, TemplateInfo,
 };
-pub use value::{Data, Origin, OriginKind, Unknown, Value};
+pub use value::{Data, Origin, OriginKind, Unknown, Value, same_key};
 
 #[cfg(test)]
 mod tests;

@@ -2,14 +2,16 @@
 //! conditions and copy loops, nested child resources, nested inline deployments (inner and
 //! outer scope), and languageVersion 2.0 symbolic resources.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::rc::Rc;
 
 use akslint_syntax::{NodeId, NodeRef};
 
+use super::cluster::ApiVersion;
 use super::eval::{Cx, Evaluator, LoopIndex, TemplateScope, literal, member_node};
 use super::lookup::Lookup;
-use super::value::{Data, OriginKind, Value};
+use super::value::{Data, OriginKind, Value, same_key};
 
 /// Most resources one file may expand to (copy loops included); the rest is left out.
 const MAX_RESOURCES: usize = 20_000;
@@ -193,7 +195,7 @@ impl<'a> Resource<'a> {
     pub fn is_type(&self, resource_type: &str) -> bool {
         self.resource_type
             .as_deref()
-            .is_some_and(|t| t.eq_ignore_ascii_case(resource_type))
+            .is_some_and(|t| same_key(t, resource_type))
     }
 
     /// Looks up a dotted path of the resource object (`properties.enableRBAC`, `sku.tier`),
@@ -201,6 +203,12 @@ impl<'a> Resource<'a> {
     #[must_use]
     pub fn get(&self, path: &str) -> Lookup<'_, 'a> {
         Lookup::path(&self.body, path)
+    }
+
+    /// The declared `apiVersion`, when it reads as one.
+    #[must_use]
+    pub fn declared_api_version(&self) -> Option<ApiVersion> {
+        self.api_version.as_deref().and_then(ApiVersion::parse)
     }
 
     /// Looks up a dotted path under `properties`.
@@ -213,14 +221,19 @@ impl<'a> Resource<'a> {
     /// Bicep, where the author wrote it); else the expression it could not be evaluated from.
     #[must_use]
     pub fn name_text(&self) -> String {
+        self.name_cow().into_owned()
+    }
+
+    /// [`Self::name_text`], borrowed when it is written somewhere.
+    fn name_cow(&self) -> Cow<'_, str> {
         match self.name.as_str() {
-            Some(name) => name.to_owned(),
+            Some(name) => Cow::Borrowed(name),
             None if self.symbolic_name.is_some() => {
-                self.symbolic_name.unwrap_or_default().to_owned()
+                Cow::Borrowed(self.symbolic_name.unwrap_or_default())
             }
             None => member_node(self.node, "name")
                 .and_then(NodeRef::as_str)
-                .map_or_else(|| self.name.display(), str::to_owned),
+                .map_or_else(|| Cow::Owned(self.name.display()), Cow::Borrowed),
         }
     }
 
@@ -236,7 +249,14 @@ impl<'a> Resource<'a> {
     /// "managedClusters `aks`", for messages.
     #[must_use]
     pub fn describe(&self) -> String {
-        format!("{} `{}`", self.short_type(), self.name_text())
+        // Built by hand: messages of most ARM findings start with it.
+        let (kind, name) = (self.short_type(), self.name_cow());
+        let mut out = String::with_capacity(kind.len() + name.len() + 3);
+        out.push_str(kind);
+        out.push_str(" `");
+        out.push_str(&name);
+        out.push('`');
+        out
     }
 
     /// Where findings about the whole resource point: its `type` key, else the object.

@@ -565,7 +565,7 @@ fn node_pools_come_from_profiles_and_every_kind_of_child_resource() {
     let clusters = evaluated.managed_clusters();
     assert_eq!(clusters.len(), 1, "existing clusters are left out");
     let pools = clusters[0].pools();
-    let described: Vec<String> = pools.iter().map(AgentPool::describe).collect();
+    let described: Vec<&str> = pools.iter().map(AgentPool::describe).collect();
     assert_eq!(described.len(), 5, "{described:?}");
     assert!(pools[0].is_system());
     assert_eq!(pools[1].name().as_deref(), Some("user"));

@@ -321,7 +321,7 @@ impl<'a> Value<'a> {
         self.as_object()?
             .iter()
             .rev()
-            .find(|(name, _)| name.eq_ignore_ascii_case(key))
+            .find(|(name, _)| same_key(name, key))
             .map(|(_, value)| value)
     }
 
@@ -427,11 +427,24 @@ impl<'a> Value<'a> {
     }
 }
 
+/// Whether `a` and `b` name the same ARM key (compared without case). Templates nearly always
+/// spell a key the way it is looked up, so the exact comparison settles most keys before the
+/// slower byte-by-byte case folding.
+#[inline]
+#[must_use]
+pub fn same_key(a: &str, b: &str) -> bool {
+    a.len() == b.len() && (a == b || a.eq_ignore_ascii_case(b))
+}
+
 /// Longest expression text an unknown value keeps.
 const MAX_EXPRESSION_CHARS: usize = 160;
 
 /// `text`, cut at [`MAX_EXPRESSION_CHARS`] characters with an ellipsis.
 fn shorten(text: String) -> String {
+    // No more bytes than the limit means no more characters: most expressions are short.
+    if text.len() <= MAX_EXPRESSION_CHARS {
+        return text;
+    }
     match text.char_indices().nth(MAX_EXPRESSION_CHARS) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text,

@@ -218,11 +218,31 @@ pub(crate) fn looks_secret(name: &str) -> bool {
     true
 }
 
+/// Which (lowercase) bytes start one of [`SECRET_STEMS`].
+const STARTS_STEM: [bool; 256] = {
+    let mut starts = [false; 256];
+    let mut i = 0;
+    while i < SECRET_STEMS.len() {
+        starts[SECRET_STEMS[i][0] as usize] = true;
+        i += 1;
+    }
+    starts
+};
+
 /// Whether `name` contains one of [`SECRET_STEMS`], in any ASCII case.
 fn contains_stem(name: &[u8]) -> bool {
-    SECRET_STEMS.iter().any(|stem| {
-        name.windows(stem.len())
-            .any(|window| window.eq_ignore_ascii_case(stem))
+    // One pass over the name, comparing only the stems that start with the letter there: most
+    // names hold no stem, and are read once instead of once per stem.
+    (0..name.len()).any(|at| {
+        let rest = &name[at..];
+        let first = rest[0].to_ascii_lowercase();
+        STARTS_STEM[usize::from(first)]
+            && SECRET_STEMS.iter().any(|stem| {
+                stem.first() == Some(&first)
+                    && rest
+                        .get(..stem.len())
+                        .is_some_and(|window| window.eq_ignore_ascii_case(stem))
+            })
     })
 }
 

@@ -118,7 +118,7 @@ impl Rule for AuditLogsMissing {
         // A template evaluated with several parameter files lists its clusters once each.
         let mut seen = HashSet::new();
         for cluster in &project.managed_clusters {
-            if !seen.insert((cluster.key.clone(), cluster.name.clone())) {
+            if !seen.insert((&cluster.key, cluster.name.as_deref())) {
                 continue;
             }
             // A setting whose scope is unknown may be this cluster's only when it is written
