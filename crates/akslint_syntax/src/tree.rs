@@ -136,14 +136,12 @@ impl<'s> Tree<'s> {
     pub fn push_mapping(&mut self, entries: &[Entry], flow: bool, span: Span) -> NodeId {
         let start = to_u32(self.entries.len());
         self.entries.extend_from_slice(entries);
-        for entry in entries {
-            let key = &self.nodes[entry.key.index()];
-            let fingerprint = self.scalar_text(key).map_or(0, fingerprint);
-            self.fingerprints.push(fingerprint);
-        }
         let end = to_u32(self.entries.len());
         let id = self.push(Shape::Mapping, (start, end), span, ScalarStyle::Plain, flow);
         for entry in entries {
+            let key = &self.nodes[entry.key.index()];
+            let fingerprint = self.scalar_bytes(key).map_or(0, fingerprint);
+            self.fingerprints.push(fingerprint);
             self.adopt(entry.key, id, NodeId::NONE);
             self.adopt(entry.value, id, entry.key.0);
         }
@@ -205,6 +203,16 @@ impl<'s> Tree<'s> {
         match data.shape {
             Shape::ScalarInSource => self.source.get(range),
             Shape::ScalarInTree => self.text.get(range),
+            Shape::Mapping | Shape::Sequence => None,
+        }
+    }
+
+    /// The bytes of a scalar node's text: comparing keys needs no check of char boundaries.
+    fn scalar_bytes(&self, data: &NodeData) -> Option<&[u8]> {
+        let range = data.start as usize..data.end as usize;
+        match data.shape {
+            Shape::ScalarInSource => self.source.as_bytes().get(range),
+            Shape::ScalarInTree => self.text.as_bytes().get(range),
             Shape::Mapping | Shape::Sequence => None,
         }
     }
@@ -448,14 +456,15 @@ impl<'a> NodeRef<'a> {
         }
         let tree = self.tree;
         let range = data.start as usize..data.end as usize;
-        let sought = fingerprint(key);
+        let sought = fingerprint(key.as_bytes());
         // From the end: the last of duplicate keys wins, and a hit stops the scan early.
         tree.fingerprints[range.clone()]
             .iter()
             .zip(&tree.entries[range])
             .rev()
             .find(|&(&print, e)| {
-                print == sought && tree.scalar_text(&tree.nodes[e.key.index()]) == Some(key)
+                print == sought
+                    && tree.scalar_bytes(&tree.nodes[e.key.index()]) == Some(key.as_bytes())
             })
             .map(|(_, e)| (tree.node(e.key), tree.node(e.value)))
     }
@@ -573,8 +582,7 @@ impl ParsedFile<'_> {
 }
 
 /// A key's length and three of its bytes: different keys of one mapping rarely share it.
-fn fingerprint(key: &str) -> u32 {
-    let bytes = key.as_bytes();
+fn fingerprint(bytes: &[u8]) -> u32 {
     let byte = |index: usize| u32::from(bytes.get(index).copied().unwrap_or(0));
     let length = u32::try_from(bytes.len()).unwrap_or(u32::MAX) & 0xff;
     length << 24 | byte(0) << 16 | byte(bytes.len() / 2) << 8 | byte(bytes.len().wrapping_sub(1))
