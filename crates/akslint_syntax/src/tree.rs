@@ -199,20 +199,22 @@ impl<'s> Tree<'s> {
 
     /// The text of a scalar node, `None` for a collection.
     fn scalar_text(&self, data: &NodeData) -> Option<&str> {
-        let range = data.start as usize..data.end as usize;
-        match data.shape {
-            Shape::ScalarInSource => self.source.get(range),
-            Shape::ScalarInTree => self.text.get(range),
-            Shape::Mapping | Shape::Sequence => None,
-        }
+        self.scalar_buffer(data)?
+            .get(data.start as usize..data.end as usize)
     }
 
     /// The bytes of a scalar node's text: comparing keys needs no check of char boundaries.
     fn scalar_bytes(&self, data: &NodeData) -> Option<&[u8]> {
-        let range = data.start as usize..data.end as usize;
+        self.scalar_buffer(data)?
+            .as_bytes()
+            .get(data.start as usize..data.end as usize)
+    }
+
+    /// The text a scalar node's range points into.
+    fn scalar_buffer(&self, data: &NodeData) -> Option<&str> {
         match data.shape {
-            Shape::ScalarInSource => self.source.as_bytes().get(range),
-            Shape::ScalarInTree => self.text.as_bytes().get(range),
+            Shape::ScalarInSource => Some(self.source),
+            Shape::ScalarInTree => Some(&self.text),
             Shape::Mapping | Shape::Sequence => None,
         }
     }

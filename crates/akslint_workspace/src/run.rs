@@ -196,9 +196,7 @@ pub(crate) fn lint_sources(
     let mut project = merge(&mut parsed, indexes);
     project.explicit_parameter_files = parameter_files.to_vec();
     // ARM templates are evaluated once the parameter files of the run are known.
-    let templates = merge_indexes(&mut parsed, sources, "index", |source, configured, _| {
-        configured.linter.index_templates(source, &project)
-    });
+    let templates = index_templates(&mut parsed, sources, &project);
     project.merge(templates);
     // Policies read every tree after the lint step; otherwise each is freed once its file is
     // linted.
@@ -258,19 +256,20 @@ pub(crate) fn lint_sources(
     }
 }
 
-/// Runs one indexing step on every parsed source and merges the results; a source whose step
-/// panics is marked failed, so the later steps skip it.
-fn merge_indexes<'a>(
-    parsed: &mut [Step<ParsedSource<'a>>],
+/// Evaluates the ARM templates among the parsed sources with the parameter files `project`
+/// knows, and merges their facts.
+fn index_templates(
+    parsed: &mut [Step<ParsedSource<'_>>],
     sources: &[Source],
-    step: &'static str,
-    index: impl Fn(&mut ParsedSource<'a>, &ConfiguredLinter, &SourceFile) -> ProjectIndex + Sync,
+    project: &ProjectIndex,
 ) -> ProjectIndex {
     let indexes: Vec<Step<ProjectIndex>> = parsed
         .par_iter_mut()
         .zip(sources.par_iter())
         .map(|(source, (file, _, configured))| match source {
-            Ok(source) => file_step(file, step, || index(source, configured, file)),
+            Ok(source) => file_step(file, "index", || {
+                configured.linter.index_templates(source, project)
+            }),
             Err(_) => Ok(ProjectIndex::default()),
         })
         .collect();

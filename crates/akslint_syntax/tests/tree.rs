@@ -1,0 +1,74 @@
+//! Mapping lookups and scalar texts, whichever way a scalar is stored: a slice of the source, or
+//! a text the tree owns (unescaped, folded or synthesized), and whatever keys share a
+//! fingerprint.
+
+use std::borrow::Cow;
+
+use akslint_syntax::{Entry, Limits, NodeKind, ScalarStyle, Tree, json, yaml};
+use akslint_text::Span;
+
+fn root_get<'a>(file: &'a akslint_syntax::ParsedFile<'_>, key: &str) -> Option<&'a str> {
+    let root = file.root(&file.documents[0])?;
+    root.get(key)?.as_str()
+}
+
+#[test]
+fn keys_with_the_same_length_and_outer_bytes_are_told_apart() {
+    // Same length, first, middle and last byte: only the full comparison separates them.
+    let text = "abcda: one\nabcea: two\nabc_a: three\n";
+    let file = yaml::parse(text, &Limits::default());
+    assert_eq!(root_get(&file, "abcda"), Some("one"));
+    assert_eq!(root_get(&file, "abcea"), Some("two"));
+    assert_eq!(root_get(&file, "abc_a"), Some("three"));
+    assert_eq!(root_get(&file, "abcfa"), None);
+    assert_eq!(root_get(&file, ""), None);
+}
+
+#[test]
+fn the_last_of_duplicate_keys_wins() {
+    let text = "image: first\nimage: second\n";
+    let file = yaml::parse(text, &Limits::default());
+    assert_eq!(root_get(&file, "image"), Some("second"));
+}
+
+#[test]
+fn escaped_keys_and_values_are_found_by_their_unescaped_text() {
+    let text = "\"ke\\u0079\": \"v\\u00e9\"\nplain: text\n";
+    let file = yaml::parse(text, &Limits::default());
+    assert_eq!(root_get(&file, "key"), Some("vé"));
+    assert_eq!(root_get(&file, "plain"), Some("text"));
+
+    let json_text = r#"{"a\"b": "c\nd", "e": "f"}"#;
+    let file = json::parse(json_text, &Limits::default());
+    assert_eq!(root_get(&file, "a\"b"), Some("c\nd"));
+    assert_eq!(root_get(&file, "e"), Some("f"));
+}
+
+#[test]
+fn values_borrowed_from_elsewhere_are_copied_into_the_tree() {
+    let source = String::from("k: v");
+    let mut tree = Tree::new(&source);
+    let key = tree.push_scalar(
+        Cow::Borrowed(&source[0..1]),
+        ScalarStyle::Plain,
+        Span::new(0, 1),
+    );
+    // A `'static` text is not a slice of the source: the tree keeps its own copy.
+    let value = tree.push_scalar(Cow::Borrowed("other"), ScalarStyle::Plain, Span::new(3, 4));
+    let owned = tree.push_scalar(
+        Cow::Owned("owned".into()),
+        ScalarStyle::DoubleQuoted,
+        Span::new(3, 4),
+    );
+    let map = tree.push_mapping(&[Entry { key, value }], false, Span::new(0, 4));
+    let map = tree.node(map);
+    assert_eq!(map.get("k").and_then(|n| n.as_str()), Some("other"));
+    assert_eq!(
+        tree.node(owned).kind(),
+        NodeKind::Scalar {
+            value: "owned",
+            style: ScalarStyle::DoubleQuoted
+        }
+    );
+    assert!(map.get("other").is_none());
+}
