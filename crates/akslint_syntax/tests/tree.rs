@@ -4,44 +4,46 @@
 
 use std::borrow::Cow;
 
-use akslint_syntax::{Entry, Limits, NodeKind, ScalarStyle, Tree, json, yaml};
+use akslint_syntax::{Entry, Limits, NodeKind, ParsedFile, ScalarStyle, Tree, json, yaml};
 use akslint_text::Span;
 
-fn root_get<'a>(file: &'a akslint_syntax::ParsedFile<'_>, key: &str) -> Option<&'a str> {
-    let root = file.root(&file.documents[0])?;
-    root.get(key)?.as_str()
+/// Asserts what each key of the first document's root mapping reads as.
+fn assert_lookups(file: &ParsedFile<'_>, expected: &[(&str, Option<&str>)]) {
+    let root = file.root(&file.documents[0]).expect("a root");
+    for &(key, value) in expected {
+        assert_eq!(root.get(key).and_then(|n| n.as_str()), value, "key {key:?}");
+    }
 }
 
 #[test]
 fn keys_with_the_same_length_and_outer_bytes_are_told_apart() {
     // Same length, first, middle and last byte: only the full comparison separates them.
-    let text = "abcda: one\nabcea: two\nabc_a: three\n";
-    let file = yaml::parse(text, &Limits::default());
-    assert_eq!(root_get(&file, "abcda"), Some("one"));
-    assert_eq!(root_get(&file, "abcea"), Some("two"));
-    assert_eq!(root_get(&file, "abc_a"), Some("three"));
-    assert_eq!(root_get(&file, "abcfa"), None);
-    assert_eq!(root_get(&file, ""), None);
+    let file = yaml::parse("abcda: one\nabcea: two\nabc_a: three\n", &Limits::default());
+    let expected = [
+        ("abcda", Some("one")),
+        ("abcea", Some("two")),
+        ("abc_a", Some("three")),
+        ("abcfa", None),
+        ("", None),
+    ];
+    assert_lookups(&file, &expected);
 }
 
 #[test]
 fn the_last_of_duplicate_keys_wins() {
-    let text = "image: first\nimage: second\n";
-    let file = yaml::parse(text, &Limits::default());
-    assert_eq!(root_get(&file, "image"), Some("second"));
+    let file = yaml::parse("image: first\nimage: second\n", &Limits::default());
+    assert_lookups(&file, &[("image", Some("second"))]);
 }
 
 #[test]
 fn escaped_keys_and_values_are_found_by_their_unescaped_text() {
-    let text = "\"ke\\u0079\": \"v\\u00e9\"\nplain: text\n";
-    let file = yaml::parse(text, &Limits::default());
-    assert_eq!(root_get(&file, "key"), Some("vé"));
-    assert_eq!(root_get(&file, "plain"), Some("text"));
-
-    let json_text = r#"{"a\"b": "c\nd", "e": "f"}"#;
-    let file = json::parse(json_text, &Limits::default());
-    assert_eq!(root_get(&file, "a\"b"), Some("c\nd"));
-    assert_eq!(root_get(&file, "e"), Some("f"));
+    let file = yaml::parse(
+        "\"ke\\u0079\": \"v\\u00e9\"\nplain: text\n",
+        &Limits::default(),
+    );
+    assert_lookups(&file, &[("key", Some("vé")), ("plain", Some("text"))]);
+    let file = json::parse(r#"{"a\"b": "c\nd", "e": "f"}"#, &Limits::default());
+    assert_lookups(&file, &[("a\"b", Some("c\nd")), ("e", Some("f"))]);
 }
 
 #[test]
