@@ -216,6 +216,8 @@ pub fn run(args: &CheckArgs) -> u8 {
         return code;
     }
     let mut failed = false;
+    // Each report is sorted already; only findings of stdin and of files together need a sort.
+    let mut combined = false;
     let mut diagnostics = Vec::new();
     let mut files_checked = 0;
     if read_stdin {
@@ -255,6 +257,7 @@ pub fn run(args: &CheckArgs) -> u8 {
                         return exit::ERROR;
                     }
                 };
+                combined = !diagnostics.is_empty();
                 failed |= take_report(report, &mut diagnostics, &mut files_checked);
             }
             Err(errors) => {
@@ -265,7 +268,9 @@ pub fn run(args: &CheckArgs) -> u8 {
             }
         }
     }
-    diagnostics.sort_by(Diagnostic::output_order);
+    if combined {
+        diagnostics.sort_by(Diagnostic::output_order);
+    }
     print_policy_notes(&configurations);
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::record(&diagnostics);

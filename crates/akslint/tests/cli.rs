@@ -241,6 +241,42 @@ fn invalid_utf8_is_a_syntax_error_and_the_good_file_beside_it_is_linted() {
     assert!(found.contains(&"K8S108".to_owned()), "{found:?}");
 }
 
+/// Each report comes sorted, so the run sorts only when it puts stdin's findings and the
+/// files' together: stdin named `b.yaml` goes between the files `a.yaml` and `c.yaml`.
+#[test]
+fn stdin_and_files_together_come_out_in_path_order() {
+    let dir = std::env::temp_dir().join(format!("akslint-stdin-order-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let pod = "apiVersion: v1\nkind: Pod\nspec: {hostPID: true, containers: []}\n";
+    std::fs::write(dir.join("a.yaml"), pod).expect("write");
+    std::fs::write(dir.join("c.yaml"), pod).expect("write");
+    let stdin_name = dir.join("b.yaml");
+    let output = akslint(
+        &[
+            "check",
+            "-",
+            dir.to_str().unwrap_or_default(),
+            "--stdin-filename",
+            stdin_name.to_str().unwrap_or_default(),
+            "--output-format",
+            "json",
+        ],
+        Some(pod),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut files: Vec<String> = json(&output)
+        .iter()
+        .filter_map(|f| {
+            Path::new(f["path"].as_str()?)
+                .file_name()?
+                .to_str()
+                .map(str::to_owned)
+        })
+        .collect();
+    files.dedup();
+    assert_eq!(files, ["a.yaml", "b.yaml", "c.yaml"]);
+}
+
 #[test]
 fn custom_workload_kinds_get_the_pod_rules() {
     let scaled_job = "apiVersion: keda.sh/v1alpha1

@@ -508,7 +508,11 @@ pub fn lint_reader(
         Ok(text) => {
             let file = SourceFile::new(path, text);
             match lint_file(&file, &configured, parameter_files) {
-                Ok(diagnostics) => report.diagnostics = diagnostics,
+                Ok(mut diagnostics) => {
+                    // Project-wide and policy findings come after the file's own.
+                    diagnostics.sort_by(Diagnostic::output_order);
+                    report.diagnostics = diagnostics;
+                }
                 Err(panic) => report.internal_error(&file, panic),
             }
         }
