@@ -221,7 +221,7 @@ fn first_fix(code: &str, text: &str) -> Option<akslint_diagnostics::Fix> {
         .lint(&file, FileFormat::Yaml)
         .into_iter()
         .find(|d| d.code == code)
-        .and_then(|d| d.fix)
+        .and_then(|d| d.fix.map(|fix| *fix))
 }
 
 #[test]

@@ -42,7 +42,7 @@ pub fn apply_fixes(
         // Only fixes built over this very text: a finding reported into another file carries
         // no fix for this one.
         .filter(|diagnostic| Arc::ptr_eq(&diagnostic.file, file))
-        .filter_map(|diagnostic| diagnostic.fix.as_ref())
+        .filter_map(|diagnostic| diagnostic.fix.as_deref())
         .filter(|fix| fix.is_applied(unsafe_fixes))
         .collect();
     candidates.sort_by_key(|fix| fix.edits.iter().any(|edit| edit.span.is_empty()));
@@ -214,11 +214,11 @@ mod tests {
             rendered_range: None,
             related: Vec::new(),
             url: None,
-            fix: Some(Fix {
+            fix: Some(Box::new(Fix {
                 applicability,
                 message: "test".into(),
                 edits,
-            }),
+            })),
         }
     }
 

@@ -98,7 +98,7 @@ pub trait WithFix {
 
 impl WithFix for Diagnostic {
     fn with_fix(&mut self, fix: Option<Fix>) -> &mut Self {
-        self.fix = fix;
+        self.fix = fix.map(Box::new);
         self
     }
 }
