@@ -116,6 +116,13 @@ impl Diagnostic {
         range_of(&self.file, self.span)
     }
 
+    /// The 1-based position of the start of [`Self::span`] in characters: what one-line
+    /// formats print, without locating the end as [`Self::range`] does.
+    #[must_use]
+    pub fn start(&self) -> Position {
+        position_of(&self.file, self.span.start)
+    }
+
     /// The path of the file as given.
     #[must_use]
     pub fn path(&self) -> std::borrow::Cow<'_, str> {
@@ -151,17 +158,17 @@ impl Diagnostic {
 /// The 1-based character range of `span` in `file`.
 #[must_use]
 pub fn range_of(file: &SourceFile, span: Span) -> Range {
-    let index = file.line_index();
-    let position = |offset| {
-        let lc = index.char_position(offset, file.text());
-        Position {
-            line: lc.line + 1,
-            column: lc.col + 1,
-        }
-    };
     Range {
-        start: position(span.start),
-        end: position(span.end),
+        start: position_of(file, span.start),
+        end: position_of(file, span.end),
+    }
+}
+
+fn position_of(file: &SourceFile, offset: u32) -> Position {
+    let at = file.line_index().char_position(offset, file.text());
+    Position {
+        line: at.line + 1,
+        column: at.col + 1,
     }
 }
 

@@ -45,15 +45,15 @@ pub fn write_concise(out: &mut impl Write, diagnostics: &[Diagnostic]) -> io::Re
 }
 
 fn write_line(out: &mut impl Write, diagnostic: &Diagnostic) -> io::Result<()> {
-    let start = diagnostic.range().start;
-    writeln!(
-        out,
-        "{}:{}:{}: {} [{}] {}",
-        diagnostic.path(),
-        start.line,
-        start.column,
-        diagnostic.code,
-        diagnostic.severity.as_str(),
-        diagnostic.message
-    )
+    // The text parts are copied as they are; only the numbers go through the formatter, which
+    // costs tens of thousands of lines a noticeable share of the run.
+    let start = diagnostic.start();
+    out.write_all(diagnostic.path().as_bytes())?;
+    write!(out, ":{}:{}: ", start.line, start.column)?;
+    out.write_all(diagnostic.code.as_bytes())?;
+    out.write_all(b" [")?;
+    out.write_all(diagnostic.severity.as_str().as_bytes())?;
+    out.write_all(b"] ")?;
+    out.write_all(diagnostic.message.as_bytes())?;
+    out.write_all(b"\n")
 }

@@ -44,7 +44,7 @@ pub fn junit(diagnostics: &[Diagnostic]) -> String {
 }
 
 fn write_case(out: &mut String, path: &str, diagnostic: &Diagnostic) {
-    let start = diagnostic.range().start;
+    let start = diagnostic.start();
     let _ = writeln!(
         out,
         "    <testcase name=\"{} {} at {}:{}\" classname=\"{path}\" file=\"{path}\" line=\"{}\">",
