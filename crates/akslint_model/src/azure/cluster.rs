@@ -13,6 +13,9 @@ pub const MANAGED_CLUSTERS: &str = "Microsoft.ContainerService/managedClusters";
 pub const AGENT_POOLS: &str = "Microsoft.ContainerService/managedClusters/agentPools";
 /// The diagnostic settings extension resource type.
 pub const DIAGNOSTIC_SETTINGS: &str = "Microsoft.Insights/diagnosticSettings";
+/// The legacy diagnostic settings type of a cluster, named `cluster/Microsoft.Insights/name`.
+const LEGACY_DIAGNOSTIC_SETTINGS: &str =
+    "Microsoft.ContainerService/managedClusters/providers/diagnosticSettings";
 
 /// An ARM `apiVersion` (`2024-05-01`, `2024-05-02-preview`), ordered by date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -338,16 +341,13 @@ impl<'a> EvaluatedTemplate<'a> {
         if let Some(parent) = resource.parent.filter(|p| is_owner(*p)) {
             return Some(parent);
         }
-        let owners: Vec<(usize, Option<NameKey>)> = self
-            .resources_of_type(owner_type)
-            .filter(|(_, r)| !r.existing)
-            .map(|(i, r)| (i, NameKey::of_segment(&r.name, 0)))
-            .collect();
-        let by_key = |key: &NameKey| {
-            owners
-                .iter()
-                .find(|(_, k)| k.as_ref() == Some(key))
-                .map(|(i, _)| *i)
+        // Names are compared where they are, without building a key per name: ownership is
+        // looked up for every pool and setting each time the clusters are listed.
+        let by_key = |key: SegmentKey<'_>| {
+            self.resources_of_type(owner_type)
+                .filter(|(_, r)| !r.existing)
+                .find(|(_, r)| SegmentKey::of(&r.name, 0).is_some_and(|k| k.matches(key)))
+                .map(|(i, _)| i)
         };
         // A child named `cluster/pool` (or `cluster/Microsoft.Insights/setting`).
         let is_child = resource.resource_type.as_deref().is_some_and(|t| {
@@ -355,11 +355,7 @@ impl<'a> EvaluatedTemplate<'a> {
                 && t.get(..owner_type.len())
                     .is_some_and(|prefix| prefix.eq_ignore_ascii_case(owner_type))
         });
-        if is_child
-            && let Some(found) = NameKey::of_segment(&resource.name, 0)
-                .as_ref()
-                .and_then(by_key)
-        {
+        if is_child && let Some(found) = SegmentKey::of(&resource.name, 0).and_then(by_key) {
             return Some(found);
         }
         let references = resource.scope.iter().chain(&resource.depends_on);
@@ -375,15 +371,15 @@ impl<'a> EvaluatedTemplate<'a> {
                         return Some(i);
                     }
                     match name_in_id(text, owner_type) {
-                        Some(name) => NameKey::Known(name.to_ascii_lowercase()),
-                        None if !text.contains('/') => NameKey::Known(text.to_ascii_lowercase()),
+                        Some(name) => SegmentKey::Known(name),
+                        None if !text.contains('/') => SegmentKey::Known(text),
                         None => continue,
                     }
                 }
-                Data::Unknown(unknown) => NameKey::Unknown(unknown.expression.clone()),
+                Data::Unknown(unknown) => SegmentKey::Unknown(&unknown.expression),
                 _ => continue,
             };
-            if let Some(found) = by_key(&key) {
+            if let Some(found) = by_key(key) {
                 return Some(found);
             }
         }
@@ -396,16 +392,59 @@ impl<'a> EvaluatedTemplate<'a> {
 /// gives `aks`.
 #[must_use]
 pub fn name_in_id<'t>(id: &'t str, resource_type: &str) -> Option<&'t str> {
-    let lower = id.to_ascii_lowercase();
-    let wanted = resource_type.to_ascii_lowercase();
-    let start = if lower.starts_with(&wanted) {
+    const PROVIDERS: &str = "/providers/";
+    let bytes = id.as_bytes();
+    let start = if starts_with_ignore_ascii_case(bytes, resource_type.as_bytes()) {
         0
     } else {
-        let needle = format!("/providers/{wanted}/");
-        lower.find(&needle)? + "/providers/".len()
+        // The first `/providers/<resource_type>/`, compared without case.
+        (0..bytes.len()).find(|&at| {
+            bytes.get(at..).is_some_and(|rest| {
+                starts_with_ignore_ascii_case(rest, PROVIDERS.as_bytes())
+                    && rest.get(PROVIDERS.len()..).is_some_and(|rest| {
+                        starts_with_ignore_ascii_case(rest, resource_type.as_bytes())
+                            && rest.get(resource_type.len()) == Some(&b'/')
+                    })
+            })
+        })? + PROVIDERS.len()
     };
-    let rest = id.get(start + wanted.len()..)?.strip_prefix('/')?;
+    let rest = id.get(start + resource_type.len()..)?.strip_prefix('/')?;
     rest.split('/').next().filter(|name| !name.is_empty())
+}
+
+/// Whether `text` starts with `prefix`, ASCII letters compared without case.
+fn starts_with_ignore_ascii_case(text: &[u8], prefix: &[u8]) -> bool {
+    text.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+}
+
+/// One segment of a resource name as [`EvaluatedTemplate::owner`] matches it: what
+/// [`NameKey`] holds, borrowed from the name instead of lowercased into a copy.
+#[derive(Debug, Clone, Copy)]
+enum SegmentKey<'t> {
+    /// A known name segment.
+    Known(&'t str),
+    /// An unknown name: the unknown expression.
+    Unknown(&'t str),
+}
+
+impl<'t> SegmentKey<'t> {
+    fn of(name: &'t Value<'_>, segment: usize) -> Option<Self> {
+        match name.data() {
+            Data::String(text) => text.split('/').nth(segment).map(Self::Known),
+            Data::Unknown(unknown) => Some(Self::Unknown(&unknown.expression)),
+            _ => None,
+        }
+    }
+
+    /// Whether both name the same resource, as their [`NameKey`]s would be equal.
+    fn matches(self, other: SegmentKey<'_>) -> bool {
+        match (self, other) {
+            (Self::Known(a), SegmentKey::Known(b)) => a.eq_ignore_ascii_case(b),
+            (Self::Unknown(a), SegmentKey::Unknown(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 /// The resource a diagnostic setting collects logs from, as far as AKS rules care.
@@ -446,7 +485,6 @@ impl<'a> EvaluatedTemplate<'a> {
     /// scope is unknown). Settings of other resources are left out.
     #[must_use]
     pub fn cluster_diagnostic_settings(&self) -> Vec<DiagnosticSetting<'_, 'a>> {
-        let legacy_type = format!("{MANAGED_CLUSTERS}/providers/diagnosticSettings");
         let is_cluster = |i: usize| {
             self.resources
                 .get(i)
@@ -480,7 +518,7 @@ impl<'a> EvaluatedTemplate<'a> {
                         _ => continue,
                     }
                 }
-            } else if resource.is_type(&legacy_type) {
+            } else if resource.is_type(LEGACY_DIAGNOSTIC_SETTINGS) {
                 match self.owner(index, MANAGED_CLUSTERS) {
                     Some(cluster) => SettingTarget::Cluster(cluster),
                     None => match resource.name.data() {
