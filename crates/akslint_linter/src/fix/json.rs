@@ -334,13 +334,16 @@ impl<'t> Layout<'t> {
             multiline: false,
             outer,
             inner: "",
-            step: file_step(text, object).unwrap_or(DEFAULT_STEP),
+            step: DEFAULT_STEP,
             colon: ": ",
             after_comma: " ",
             pad: "",
             eol: line_ending(file, span.start),
             syntax,
         };
+        // The object's own step, when its entries show one; the file's is looked for only
+        // otherwise, as it reads the indentation of the objects around.
+        let mut own_step = None;
         let mut entries = written_entries(object);
         match entries.next() {
             Some((key, value)) => {
@@ -349,11 +352,10 @@ impl<'t> Layout<'t> {
                 layout.multiline = between.contains('\n');
                 if layout.multiline {
                     layout.inner = line_indent(text, key_start);
-                    if let Some(step) = layout.inner.strip_prefix(outer)
-                        && !step.is_empty()
-                    {
-                        layout.step = step;
-                    }
+                    own_step = layout
+                        .inner
+                        .strip_prefix(outer)
+                        .filter(|step| !step.is_empty());
                 } else if between.len() > 1 && between[1..].starts_with([' ', '\t']) {
                     layout.pad = " ";
                 }
@@ -389,6 +391,9 @@ impl<'t> Layout<'t> {
                 });
             }
         }
+        layout.step = own_step
+            .or_else(|| file_step(text, object))
+            .unwrap_or(DEFAULT_STEP);
         layout
     }
 
