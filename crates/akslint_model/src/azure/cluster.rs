@@ -31,6 +31,9 @@ impl ApiVersion {
     #[must_use]
     pub fn parse(text: &str) -> Option<Self> {
         let text = text.trim();
+        if let Some(version) = Self::parse_written_date(text.as_bytes()) {
+            return Some(version);
+        }
         // Rules compare apiVersions with dates many times per cluster: one pass over the bytes
         // finds the dashes, instead of a search per part.
         let mut dashes = text
@@ -47,6 +50,27 @@ impl ApiVersion {
         Some(Self {
             date: (year, month, day),
             preview: third.is_some(),
+        })
+    }
+
+    /// The version when it is written `YYYY-MM-DD`, optionally with a `-suffix`, as nearly all
+    /// are: read digit by digit, it reads as [`Self::parse`] reads it, without its number
+    /// parsing (rules compare versions with dates for every cluster and pool).
+    fn parse_written_date(text: &[u8]) -> Option<Self> {
+        let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1, ref rest @ ..] = text else {
+            return None;
+        };
+        if !(rest.is_empty() || rest.first() == Some(&b'-')) {
+            return None;
+        }
+        let digit = |byte: u8| byte.is_ascii_digit().then(|| byte - b'0');
+        let year = [y0, y1, y2, y3].into_iter().try_fold(0_u16, |year, byte| {
+            Some(year * 10 + u16::from(digit(byte)?))
+        })?;
+        let two = |high: u8, low: u8| Some(digit(high)? * 10 + digit(low)?);
+        Some(Self {
+            date: (year, two(m0, m1)?, two(d0, d1)?),
+            preview: !rest.is_empty(),
         })
     }
 
@@ -225,11 +249,11 @@ impl<'t, 'a> AgentPool<'t, 'a> {
     pub fn describe(&self) -> &str {
         self.description.get_or_init(|| match self.source {
             PoolSource::Profile { index } => {
-                let pool = self.name().map_or_else(
-                    || format!("node pool #{}", index + 1),
-                    |n| format!("node pool `{n}`"),
-                );
-                format!("{pool} of {}", self.resource.describe())
+                let cluster = self.resource.describe();
+                match self.value.member("name").and_then(Value::as_str) {
+                    Some(name) => ["node pool `", name, "` of ", &cluster].concat(),
+                    None => format!("node pool #{} of {cluster}", index + 1),
+                }
             }
             PoolSource::ChildResource => self.resource.describe(),
         })
