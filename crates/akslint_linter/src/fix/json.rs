@@ -186,8 +186,8 @@ impl<'a> JsonEditor<'a> {
                 return None;
             }
             let content = if layout.multiline {
-                let inner = format!("{}{}", layout.outer, layout.step);
-                format!("{eol}{inner}{entry}{eol}{}", layout.outer, eol = layout.eol)
+                let (eol, outer) = (layout.eol, layout.outer);
+                [eol, outer, layout.step, &entry, eol, outer].concat()
             } else {
                 entry
             };
@@ -211,7 +211,7 @@ impl<'a> JsonEditor<'a> {
             };
             self.edits.push(Edit::insert(
                 to_u32(at)?,
-                format!("{}{}{entry}", layout.eol, layout.inner),
+                [layout.eol, layout.inner, &entry].concat(),
             ));
             return Some(());
         }
@@ -236,24 +236,24 @@ impl<'a> JsonEditor<'a> {
                 }
                 self.edits.push(Edit::insert(
                     to_u32(line_end)?,
-                    format!("{}{indent}{entry}{comma}", layout.eol),
+                    [layout.eol, indent, &entry, comma].concat(),
                 ));
             } else {
                 let lead = if trailing_comma { "" } else { "," };
                 self.edits.push(Edit::insert(
                     to_u32(anchor)?,
-                    format!("{lead}{}{indent}{entry}{comma}", layout.eol),
+                    [lead, layout.eol, indent, &entry, comma].concat(),
                 ));
             }
         } else if trailing_comma {
             self.edits.push(Edit::insert(
                 to_u32(anchor)?,
-                format!("{}{entry},", layout.after_comma),
+                [layout.after_comma, &entry, ","].concat(),
             ));
         } else {
             self.edits.push(Edit::insert(
                 to_u32(after)?,
-                format!(",{}{entry}", layout.after_comma),
+                [",", layout.after_comma, &entry].concat(),
             ));
         }
         Some(())
@@ -401,7 +401,7 @@ impl<'t> Layout<'t> {
     /// in from its line for an object without entries on lines of their own.
     fn entry_indent(&self) -> Cow<'t, str> {
         if self.inner.is_empty() {
-            Cow::Owned(format!("{}{}", self.outer, self.step))
+            Cow::Owned([self.outer, self.step].concat())
         } else {
             Cow::Borrowed(self.inner)
         }
