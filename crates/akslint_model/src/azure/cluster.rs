@@ -279,8 +279,7 @@ impl<'a> EvaluatedTemplate<'a> {
     #[must_use]
     pub fn managed_clusters(&self) -> Vec<ManagedCluster<'_, 'a>> {
         let mut clusters: Vec<ManagedCluster<'_, 'a>> = self
-            .resources_of_type(MANAGED_CLUSTERS)
-            .filter(|(_, r)| !r.existing)
+            .deployed_of_type(MANAGED_CLUSTERS)
             .map(|(index, resource)| {
                 let properties = resource.get("properties");
                 let api_version = resource.declared_api_version();
@@ -331,8 +330,7 @@ impl<'a> EvaluatedTemplate<'a> {
     /// file; pools whose cluster is elsewhere have `cluster: None`.
     #[must_use]
     pub fn child_pools(&self) -> Vec<(usize, AgentPool<'_, 'a>)> {
-        self.resources_of_type(AGENT_POOLS)
-            .filter(|(_, r)| !r.existing)
+        self.deployed_of_type(AGENT_POOLS)
             .map(|(index, resource)| {
                 (
                     index,
@@ -368,8 +366,7 @@ impl<'a> EvaluatedTemplate<'a> {
         // Names are compared where they are, without building a key per name: ownership is
         // looked up for every pool and setting each time the clusters are listed.
         let by_key = |key: SegmentKey<'_>| {
-            self.resources_of_type(owner_type)
-                .filter(|(_, r)| !r.existing)
+            self.deployed_of_type(owner_type)
                 .find(|(_, r)| SegmentKey::of(&r.name, 0).is_some_and(|k| k.matches(key)))
                 .map(|(i, _)| i)
         };
@@ -566,12 +563,11 @@ impl<'a> EvaluatedTemplate<'a> {
 
     /// The cluster of this template named `name`, or a reference to one elsewhere.
     fn cluster_named(&self, name: &str) -> SettingTarget {
-        self.resources_of_type(MANAGED_CLUSTERS)
+        self.deployed_of_type(MANAGED_CLUSTERS)
             .find(|(_, r)| {
-                !r.existing
-                    && r.name
-                        .as_str()
-                        .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                r.name
+                    .as_str()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
             })
             .map_or_else(
                 || SettingTarget::ClusterNamed(name.to_ascii_lowercase()),

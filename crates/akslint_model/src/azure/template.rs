@@ -187,6 +187,9 @@ pub struct Resource<'a> {
     /// The whole resource object evaluated, without its nested `resources`, its `copy` and a
     /// nested deployment's inline `template`.
     pub body: Value<'a>,
+    /// [`Self::anchor`], found while the resource is walked: every cluster's facts and many
+    /// findings point at it.
+    anchor: NodeRef<'a>,
 }
 
 impl<'a> Resource<'a> {
@@ -261,8 +264,8 @@ impl<'a> Resource<'a> {
 
     /// Where findings about the whole resource point: its `type` key, else the object.
     #[must_use]
-    pub fn anchor(&self) -> NodeRef<'a> {
-        member_node(self.node, "type").unwrap_or(self.node)
+    pub const fn anchor(&self) -> NodeRef<'a> {
+        self.anchor
     }
 }
 
@@ -322,6 +325,16 @@ impl<'a> EvaluatedTemplate<'a> {
             .iter()
             .enumerate()
             .filter(move |(_, r)| r.is_type(resource_type))
+    }
+
+    /// The resources of type `resource_type` the template deploys: [`Self::resources_of_type`]
+    /// without the `existing` references to resources deployed elsewhere.
+    pub fn deployed_of_type<'t>(
+        &'t self,
+        resource_type: &'t str,
+    ) -> impl Iterator<Item = (usize, &'t Resource<'a>)> + 't {
+        self.resources_of_type(resource_type)
+            .filter(|(_, r)| !r.existing)
     }
 }
 
@@ -514,6 +527,7 @@ impl<'a> Walker<'_, 'a> {
                     .unwrap_or_default(),
                 scope: body.member("scope").cloned(),
                 body,
+                anchor: type_node.unwrap_or(node),
             };
             let resource_index = self.resources.len();
             self.resources.push(resource);
