@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use akslint_model::azure::{ArmDocument, EvaluatedTemplate, ParameterFile, SettingTarget, Value};
+use akslint_model::azure::{
+    ArmDocument, EvaluatedTemplate, MANAGED_CLUSTERS, ParameterFile, SettingTarget, Value,
+};
 use akslint_syntax::{Limits, NodeRef, ParsedFile, bicep, json};
 use akslint_text::SourceFile;
 
@@ -127,12 +129,14 @@ pub(crate) fn collect_facts(
         path: file.path().to_path_buf(),
         offset: template.resources[index].node.span().start,
     };
-    for cluster in template.managed_clusters() {
+    // The cluster resources alone: their node pools, which `managed_clusters()` would match
+    // to each, are no facts.
+    for (index, cluster) in template.deployed_of_type(MANAGED_CLUSTERS) {
         project.managed_clusters.push(ClusterFacts {
-            key: key(cluster.index),
-            name: cluster.resource.name.as_str().map(str::to_owned),
-            api_version: cluster.resource.api_version.as_deref().map(str::to_owned),
-            location: location(file, cluster.resource),
+            key: key(index),
+            name: cluster.name.as_str().map(str::to_owned),
+            api_version: cluster.api_version.as_deref().map(str::to_owned),
+            location: location(file, cluster),
         });
     }
     for setting in template.cluster_diagnostic_settings() {

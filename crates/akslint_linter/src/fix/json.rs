@@ -186,8 +186,8 @@ impl<'a> JsonEditor<'a> {
                 return None;
             }
             let content = if layout.multiline {
-                let inner = format!("{}{}", layout.outer, layout.step);
-                format!("{eol}{inner}{entry}{eol}{}", layout.outer, eol = layout.eol)
+                let (eol, outer) = (layout.eol, layout.outer);
+                [eol, outer, layout.step, &entry, eol, outer].concat()
             } else {
                 entry
             };
@@ -211,7 +211,7 @@ impl<'a> JsonEditor<'a> {
             };
             self.edits.push(Edit::insert(
                 to_u32(at)?,
-                format!("{}{}{entry}", layout.eol, layout.inner),
+                [layout.eol, layout.inner, &entry].concat(),
             ));
             return Some(());
         }
@@ -236,24 +236,24 @@ impl<'a> JsonEditor<'a> {
                 }
                 self.edits.push(Edit::insert(
                     to_u32(line_end)?,
-                    format!("{}{indent}{entry}{comma}", layout.eol),
+                    [layout.eol, indent, &entry, comma].concat(),
                 ));
             } else {
                 let lead = if trailing_comma { "" } else { "," };
                 self.edits.push(Edit::insert(
                     to_u32(anchor)?,
-                    format!("{lead}{}{indent}{entry}{comma}", layout.eol),
+                    [lead, layout.eol, indent, &entry, comma].concat(),
                 ));
             }
         } else if trailing_comma {
             self.edits.push(Edit::insert(
                 to_u32(anchor)?,
-                format!("{}{entry},", layout.after_comma),
+                [layout.after_comma, &entry, ","].concat(),
             ));
         } else {
             self.edits.push(Edit::insert(
                 to_u32(after)?,
-                format!(",{}{entry}", layout.after_comma),
+                [",", layout.after_comma, &entry].concat(),
             ));
         }
         Some(())
@@ -334,13 +334,16 @@ impl<'t> Layout<'t> {
             multiline: false,
             outer,
             inner: "",
-            step: file_step(text, object).unwrap_or(DEFAULT_STEP),
+            step: DEFAULT_STEP,
             colon: ": ",
             after_comma: " ",
             pad: "",
             eol: line_ending(file, span.start),
             syntax,
         };
+        // The object's own step, when its entries show one; the file's is looked for only
+        // otherwise, as it reads the indentation of the objects around.
+        let mut own_step = None;
         let mut entries = written_entries(object);
         match entries.next() {
             Some((key, value)) => {
@@ -349,11 +352,10 @@ impl<'t> Layout<'t> {
                 layout.multiline = between.contains('\n');
                 if layout.multiline {
                     layout.inner = line_indent(text, key_start);
-                    if let Some(step) = layout.inner.strip_prefix(outer)
-                        && !step.is_empty()
-                    {
-                        layout.step = step;
-                    }
+                    own_step = layout
+                        .inner
+                        .strip_prefix(outer)
+                        .filter(|step| !step.is_empty());
                 } else if between.len() > 1 && between[1..].starts_with([' ', '\t']) {
                     layout.pad = " ";
                 }
@@ -389,6 +391,9 @@ impl<'t> Layout<'t> {
                 });
             }
         }
+        layout.step = own_step
+            .or_else(|| file_step(text, object))
+            .unwrap_or(DEFAULT_STEP);
         layout
     }
 
@@ -396,7 +401,7 @@ impl<'t> Layout<'t> {
     /// in from its line for an object without entries on lines of their own.
     fn entry_indent(&self) -> Cow<'t, str> {
         if self.inner.is_empty() {
-            Cow::Owned(format!("{}{}", self.outer, self.step))
+            Cow::Owned([self.outer, self.step].concat())
         } else {
             Cow::Borrowed(self.inner)
         }

@@ -13,6 +13,9 @@ pub const MANAGED_CLUSTERS: &str = "Microsoft.ContainerService/managedClusters";
 pub const AGENT_POOLS: &str = "Microsoft.ContainerService/managedClusters/agentPools";
 /// The diagnostic settings extension resource type.
 pub const DIAGNOSTIC_SETTINGS: &str = "Microsoft.Insights/diagnosticSettings";
+/// The legacy diagnostic settings type of a cluster, named `cluster/Microsoft.Insights/name`.
+const LEGACY_DIAGNOSTIC_SETTINGS: &str =
+    "Microsoft.ContainerService/managedClusters/providers/diagnosticSettings";
 
 /// An ARM `apiVersion` (`2024-05-01`, `2024-05-02-preview`), ordered by date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -28,6 +31,9 @@ impl ApiVersion {
     #[must_use]
     pub fn parse(text: &str) -> Option<Self> {
         let text = text.trim();
+        if let Some(version) = Self::parse_written_date(text.as_bytes()) {
+            return Some(version);
+        }
         // Rules compare apiVersions with dates many times per cluster: one pass over the bytes
         // finds the dashes, instead of a search per part.
         let mut dashes = text
@@ -44,6 +50,27 @@ impl ApiVersion {
         Some(Self {
             date: (year, month, day),
             preview: third.is_some(),
+        })
+    }
+
+    /// The version when it is written `YYYY-MM-DD`, optionally with a `-suffix`, as nearly all
+    /// are: read digit by digit, it reads as [`Self::parse`] reads it, without its number
+    /// parsing (rules compare versions with dates for every cluster and pool).
+    fn parse_written_date(text: &[u8]) -> Option<Self> {
+        let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1, ref rest @ ..] = text else {
+            return None;
+        };
+        if !(rest.is_empty() || rest.first() == Some(&b'-')) {
+            return None;
+        }
+        let digit = |byte: u8| byte.is_ascii_digit().then(|| byte - b'0');
+        let year = [y0, y1, y2, y3].into_iter().try_fold(0_u16, |year, byte| {
+            Some(year * 10 + u16::from(digit(byte)?))
+        })?;
+        let two = |high: u8, low: u8| Some(digit(high)? * 10 + digit(low)?);
+        Some(Self {
+            date: (year, two(m0, m1)?, two(d0, d1)?),
+            preview: !rest.is_empty(),
         })
     }
 
@@ -222,11 +249,11 @@ impl<'t, 'a> AgentPool<'t, 'a> {
     pub fn describe(&self) -> &str {
         self.description.get_or_init(|| match self.source {
             PoolSource::Profile { index } => {
-                let pool = self.name().map_or_else(
-                    || format!("node pool #{}", index + 1),
-                    |n| format!("node pool `{n}`"),
-                );
-                format!("{pool} of {}", self.resource.describe())
+                let cluster = self.resource.describe();
+                match self.value.member("name").and_then(Value::as_str) {
+                    Some(name) => ["node pool `", name, "` of ", &cluster].concat(),
+                    None => format!("node pool #{} of {cluster}", index + 1),
+                }
             }
             PoolSource::ChildResource => self.resource.describe(),
         })
@@ -252,8 +279,7 @@ impl<'a> EvaluatedTemplate<'a> {
     #[must_use]
     pub fn managed_clusters(&self) -> Vec<ManagedCluster<'_, 'a>> {
         let mut clusters: Vec<ManagedCluster<'_, 'a>> = self
-            .resources_of_type(MANAGED_CLUSTERS)
-            .filter(|(_, r)| !r.existing)
+            .deployed_of_type(MANAGED_CLUSTERS)
             .map(|(index, resource)| {
                 let properties = resource.get("properties");
                 let api_version = resource.declared_api_version();
@@ -304,8 +330,7 @@ impl<'a> EvaluatedTemplate<'a> {
     /// file; pools whose cluster is elsewhere have `cluster: None`.
     #[must_use]
     pub fn child_pools(&self) -> Vec<(usize, AgentPool<'_, 'a>)> {
-        self.resources_of_type(AGENT_POOLS)
-            .filter(|(_, r)| !r.existing)
+        self.deployed_of_type(AGENT_POOLS)
             .map(|(index, resource)| {
                 (
                     index,
@@ -338,16 +363,12 @@ impl<'a> EvaluatedTemplate<'a> {
         if let Some(parent) = resource.parent.filter(|p| is_owner(*p)) {
             return Some(parent);
         }
-        let owners: Vec<(usize, Option<NameKey>)> = self
-            .resources_of_type(owner_type)
-            .filter(|(_, r)| !r.existing)
-            .map(|(i, r)| (i, NameKey::of_segment(&r.name, 0)))
-            .collect();
-        let by_key = |key: &NameKey| {
-            owners
-                .iter()
-                .find(|(_, k)| k.as_ref() == Some(key))
-                .map(|(i, _)| *i)
+        // Names are compared where they are, without building a key per name: ownership is
+        // looked up for every pool and setting each time the clusters are listed.
+        let by_key = |key: SegmentKey<'_>| {
+            self.deployed_of_type(owner_type)
+                .find(|(_, r)| SegmentKey::of(&r.name, 0).is_some_and(|k| k.matches(key)))
+                .map(|(i, _)| i)
         };
         // A child named `cluster/pool` (or `cluster/Microsoft.Insights/setting`).
         let is_child = resource.resource_type.as_deref().is_some_and(|t| {
@@ -355,11 +376,7 @@ impl<'a> EvaluatedTemplate<'a> {
                 && t.get(..owner_type.len())
                     .is_some_and(|prefix| prefix.eq_ignore_ascii_case(owner_type))
         });
-        if is_child
-            && let Some(found) = NameKey::of_segment(&resource.name, 0)
-                .as_ref()
-                .and_then(by_key)
-        {
+        if is_child && let Some(found) = SegmentKey::of(&resource.name, 0).and_then(by_key) {
             return Some(found);
         }
         let references = resource.scope.iter().chain(&resource.depends_on);
@@ -375,15 +392,15 @@ impl<'a> EvaluatedTemplate<'a> {
                         return Some(i);
                     }
                     match name_in_id(text, owner_type) {
-                        Some(name) => NameKey::Known(name.to_ascii_lowercase()),
-                        None if !text.contains('/') => NameKey::Known(text.to_ascii_lowercase()),
+                        Some(name) => SegmentKey::Known(name),
+                        None if !text.contains('/') => SegmentKey::Known(text),
                         None => continue,
                     }
                 }
-                Data::Unknown(unknown) => NameKey::Unknown(unknown.expression.clone()),
+                Data::Unknown(unknown) => SegmentKey::Unknown(&unknown.expression),
                 _ => continue,
             };
-            if let Some(found) = by_key(&key) {
+            if let Some(found) = by_key(key) {
                 return Some(found);
             }
         }
@@ -396,16 +413,59 @@ impl<'a> EvaluatedTemplate<'a> {
 /// gives `aks`.
 #[must_use]
 pub fn name_in_id<'t>(id: &'t str, resource_type: &str) -> Option<&'t str> {
-    let lower = id.to_ascii_lowercase();
-    let wanted = resource_type.to_ascii_lowercase();
-    let start = if lower.starts_with(&wanted) {
+    const PROVIDERS: &str = "/providers/";
+    let bytes = id.as_bytes();
+    let start = if starts_with_ignore_ascii_case(bytes, resource_type.as_bytes()) {
         0
     } else {
-        let needle = format!("/providers/{wanted}/");
-        lower.find(&needle)? + "/providers/".len()
+        // The first `/providers/<resource_type>/`, compared without case.
+        (0..bytes.len()).find(|&at| {
+            bytes.get(at..).is_some_and(|rest| {
+                starts_with_ignore_ascii_case(rest, PROVIDERS.as_bytes())
+                    && rest.get(PROVIDERS.len()..).is_some_and(|rest| {
+                        starts_with_ignore_ascii_case(rest, resource_type.as_bytes())
+                            && rest.get(resource_type.len()) == Some(&b'/')
+                    })
+            })
+        })? + PROVIDERS.len()
     };
-    let rest = id.get(start + wanted.len()..)?.strip_prefix('/')?;
+    let rest = id.get(start + resource_type.len()..)?.strip_prefix('/')?;
     rest.split('/').next().filter(|name| !name.is_empty())
+}
+
+/// Whether `text` starts with `prefix`, ASCII letters compared without case.
+fn starts_with_ignore_ascii_case(text: &[u8], prefix: &[u8]) -> bool {
+    text.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+}
+
+/// One segment of a resource name as [`EvaluatedTemplate::owner`] matches it: what
+/// [`NameKey`] holds, borrowed from the name instead of lowercased into a copy.
+#[derive(Debug, Clone, Copy)]
+enum SegmentKey<'t> {
+    /// A known name segment.
+    Known(&'t str),
+    /// An unknown name: the unknown expression.
+    Unknown(&'t str),
+}
+
+impl<'t> SegmentKey<'t> {
+    fn of(name: &'t Value<'_>, segment: usize) -> Option<Self> {
+        match name.data() {
+            Data::String(text) => text.split('/').nth(segment).map(Self::Known),
+            Data::Unknown(unknown) => Some(Self::Unknown(&unknown.expression)),
+            _ => None,
+        }
+    }
+
+    /// Whether both name the same resource, as their [`NameKey`]s would be equal.
+    fn matches(self, other: SegmentKey<'_>) -> bool {
+        match (self, other) {
+            (Self::Known(a), SegmentKey::Known(b)) => a.eq_ignore_ascii_case(b),
+            (Self::Unknown(a), SegmentKey::Unknown(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 /// The resource a diagnostic setting collects logs from, as far as AKS rules care.
@@ -446,7 +506,6 @@ impl<'a> EvaluatedTemplate<'a> {
     /// scope is unknown). Settings of other resources are left out.
     #[must_use]
     pub fn cluster_diagnostic_settings(&self) -> Vec<DiagnosticSetting<'_, 'a>> {
-        let legacy_type = format!("{MANAGED_CLUSTERS}/providers/diagnosticSettings");
         let is_cluster = |i: usize| {
             self.resources
                 .get(i)
@@ -480,7 +539,7 @@ impl<'a> EvaluatedTemplate<'a> {
                         _ => continue,
                     }
                 }
-            } else if resource.is_type(&legacy_type) {
+            } else if resource.is_type(LEGACY_DIAGNOSTIC_SETTINGS) {
                 match self.owner(index, MANAGED_CLUSTERS) {
                     Some(cluster) => SettingTarget::Cluster(cluster),
                     None => match resource.name.data() {
@@ -504,12 +563,11 @@ impl<'a> EvaluatedTemplate<'a> {
 
     /// The cluster of this template named `name`, or a reference to one elsewhere.
     fn cluster_named(&self, name: &str) -> SettingTarget {
-        self.resources_of_type(MANAGED_CLUSTERS)
+        self.deployed_of_type(MANAGED_CLUSTERS)
             .find(|(_, r)| {
-                !r.existing
-                    && r.name
-                        .as_str()
-                        .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                r.name
+                    .as_str()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
             })
             .map_or_else(
                 || SettingTarget::ClusterNamed(name.to_ascii_lowercase()),

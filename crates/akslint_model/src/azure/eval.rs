@@ -3,6 +3,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use akslint_syntax::{NodeId, NodeRef, ScalarStyle};
@@ -28,7 +29,42 @@ const MAX_RECURSION: usize = 160;
 pub(crate) struct Evaluator {
     budget: Cell<u64>,
     recursion: Cell<usize>,
-    expressions: RefCell<HashMap<NodeId, Rc<Result<Expr, expr::ParseError>>>>,
+    expressions: RefCell<ExpressionCache>,
+}
+
+/// Parsed expressions by the node of their string, so that a copy loop parses its body once.
+type ExpressionCache =
+    HashMap<NodeId, Rc<Result<Expr, expr::ParseError>>, BuildHasherDefault<NodeIdHasher>>;
+
+/// Hashes a [`NodeId`] with one multiplication: the cache is read for every expression
+/// evaluated, and ids the parser numbers need no protection against chosen keys.
+#[derive(Default)]
+struct NodeIdHasher(u64);
+
+impl Hasher for NodeIdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u8(byte);
+        }
+    }
+
+    fn write_u8(&mut self, value: u8) {
+        self.write_u64(u64::from(value));
+    }
+
+    fn write_u32(&mut self, value: u32) {
+        self.write_u64(u64::from(value));
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        // An odd constant near 2^64 / golden ratio spreads consecutive ids over the high bits
+        // the table's probing reads.
+        self.0 = (self.0 ^ value).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// One level of evaluation recursion, given back when dropped.
@@ -45,7 +81,7 @@ impl Evaluator {
         Self {
             budget: Cell::new(BUDGET),
             recursion: Cell::new(0),
-            expressions: RefCell::new(HashMap::new()),
+            expressions: RefCell::new(ExpressionCache::default()),
         }
     }
 
@@ -76,14 +112,14 @@ impl Evaluator {
     }
 
     fn parsed(&self, node: NodeRef<'_>, text: &str) -> Rc<Result<Expr, expr::ParseError>> {
-        if let Some(parsed) = self.expressions.borrow().get(&node.id()) {
-            return Rc::clone(parsed);
-        }
-        let parsed = Rc::new(expr::parse(text));
-        self.expressions
-            .borrow_mut()
-            .insert(node.id(), Rc::clone(&parsed));
-        parsed
+        // Parsing reads only `text`, so the cache stays borrowed while it runs: one hash per
+        // expression instead of a lookup and an insertion.
+        Rc::clone(
+            self.expressions
+                .borrow_mut()
+                .entry(node.id())
+                .or_insert_with(|| Rc::new(expr::parse(text))),
+        )
     }
 }
 
@@ -681,6 +717,26 @@ pub fn member_node<'a>(node: NodeRef<'a>, key: &str) -> Option<NodeRef<'a>> {
         .filter(|(k, _)| is_key(*k, key))
         .last()
         .map(|(_, value)| value)
+}
+
+/// The members of a mapping node named `keys` (compared as ARM compares keys; the last one
+/// wins), found in one pass over its entries.
+pub(crate) fn members_named<'a, const N: usize>(
+    node: NodeRef<'a>,
+    keys: [&str; N],
+) -> [Option<NodeRef<'a>>; N] {
+    let mut found = [None; N];
+    for (key, value) in node.entries() {
+        let Some((text, _)) = key.scalar() else {
+            continue;
+        };
+        if let Some(slot) = keys.iter().position(|name| same_key(text, name))
+            && key.as_str().is_some()
+        {
+            found[slot] = Some(value);
+        }
+    }
+    found
 }
 
 /// Whether the mapping key `key` is the string `name`, compared as ARM compares keys.

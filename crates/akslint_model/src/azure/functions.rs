@@ -479,7 +479,7 @@ fn resource_group<'a>(cx: &Cx<'_, 'a>) -> Value<'a> {
     let at = cx.at;
     let runtime = |what: &str| {
         cx.unknown(
-            format!("resourceGroup().{what}"),
+            ["resourceGroup().", what].concat(),
             "is only known during deployment",
         )
     };
@@ -488,9 +488,13 @@ fn resource_group<'a>(cx: &Cx<'_, 'a>) -> Value<'a> {
             (
                 "id".into(),
                 Value::string(
-                    format!(
-                        "/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{RESOURCE_GROUP_NAME}"
-                    ),
+                    [
+                        "/subscriptions/",
+                        SUBSCRIPTION_ID,
+                        "/resourceGroups/",
+                        RESOURCE_GROUP_NAME,
+                    ]
+                    .concat(),
                     at,
                 ),
             ),
@@ -534,7 +538,7 @@ fn tenant<'a>(cx: &Cx<'_, 'a>) -> Value<'a> {
     let at = cx.at;
     let runtime = |what: &str| {
         cx.unknown(
-            format!("tenant().{what}"),
+            ["tenant().", what].concat(),
             "is only known during deployment",
         )
     };
@@ -552,7 +556,7 @@ fn deployment<'a>(cx: &Cx<'_, 'a>) -> Value<'a> {
     let at = cx.at;
     let runtime = |what: &str| {
         cx.unknown(
-            format!("deployment().{what}"),
+            ["deployment().", what].concat(),
             "is only known during deployment",
         )
     };

@@ -45,13 +45,18 @@ impl<'v, 'a> Lookup<'v, 'a> {
             return match self {
                 Self::Absent {
                     parent,
-                    missing,
+                    mut missing,
                     null,
-                } if !path.is_empty() => Self::Absent {
-                    parent,
-                    missing: format!("{missing}.{path}"),
-                    null,
-                },
+                } if !path.is_empty() => {
+                    missing.reserve(path.len() + 1);
+                    missing.push('.');
+                    missing.push_str(path);
+                    Self::Absent {
+                        parent,
+                        missing,
+                        null,
+                    }
+                }
                 other => other,
             };
         };

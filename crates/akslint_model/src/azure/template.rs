@@ -9,7 +9,7 @@ use std::rc::Rc;
 use akslint_syntax::{NodeId, NodeRef};
 
 use super::cluster::ApiVersion;
-use super::eval::{Cx, Evaluator, LoopIndex, TemplateScope, literal, member_node};
+use super::eval::{Cx, Evaluator, LoopIndex, TemplateScope, literal, member_node, members_named};
 use super::lookup::Lookup;
 use super::value::{Data, OriginKind, Value, same_key};
 
@@ -187,6 +187,9 @@ pub struct Resource<'a> {
     /// The whole resource object evaluated, without its nested `resources`, its `copy` and a
     /// nested deployment's inline `template`.
     pub body: Value<'a>,
+    /// [`Self::anchor`], found while the resource is walked: every cluster's facts and many
+    /// findings point at it.
+    anchor: NodeRef<'a>,
 }
 
 impl<'a> Resource<'a> {
@@ -261,8 +264,8 @@ impl<'a> Resource<'a> {
 
     /// Where findings about the whole resource point: its `type` key, else the object.
     #[must_use]
-    pub fn anchor(&self) -> NodeRef<'a> {
-        member_node(self.node, "type").unwrap_or(self.node)
+    pub const fn anchor(&self) -> NodeRef<'a> {
+        self.anchor
     }
 }
 
@@ -322,6 +325,16 @@ impl<'a> EvaluatedTemplate<'a> {
             .iter()
             .enumerate()
             .filter(move |(_, r)| r.is_type(resource_type))
+    }
+
+    /// The resources of type `resource_type` the template deploys: [`Self::resources_of_type`]
+    /// without the `existing` references to resources deployed elsewhere.
+    pub fn deployed_of_type<'t>(
+        &'t self,
+        resource_type: &'t str,
+    ) -> impl Iterator<Item = (usize, &'t Resource<'a>)> + 't {
+        self.resources_of_type(resource_type)
+            .filter(|(_, r)| !r.existing)
     }
 }
 
@@ -431,21 +444,25 @@ impl<'a> Walker<'_, 'a> {
         if !node.is_mapping() {
             return;
         }
+        // One pass over the resource's entries finds every member the walk reads, instead of a
+        // scan per member (and per copy instance).
+        let [copy, condition_node, type_node, children_node] =
+            members_named(node, ["copy", "condition", "type", "resources"]);
+        let copy = copy.filter(|copy| copy.is_mapping());
         let base = Cx::new(self.ev, context.scope, outer_loops, node);
-        let instances: Vec<(Option<Rc<str>>, Option<i64>)> =
-            match member_node(node, "copy").filter(|copy| copy.is_mapping()) {
-                Some(copy) => {
-                    let name: Option<Rc<str>> = member_node(copy, "name")
-                        .map(|n| base.node(n))
-                        .and_then(|n| n.as_str().map(Into::into));
-                    match base.copy_count(copy) {
-                        Ok(count) => (0..count).map(|i| (name.clone(), Some(i))).collect(),
-                        Err(_) => vec![(name, None)],
-                    }
+        let instances: Vec<(Option<Rc<str>>, Option<i64>)> = match copy {
+            Some(copy) => {
+                let name: Option<Rc<str>> = member_node(copy, "name")
+                    .map(|n| base.node(n))
+                    .and_then(|n| n.as_str().map(Into::into));
+                match base.copy_count(copy) {
+                    Ok(count) => (0..count).map(|i| (name.clone(), Some(i))).collect(),
+                    Err(_) => vec![(name, None)],
                 }
-                None => vec![(None, None)],
-            };
-        let looped = member_node(node, "copy").is_some_and(|copy| copy.is_mapping());
+            }
+            None => vec![(None, None)],
+        };
+        let looped = copy.is_some();
         for (loop_name, index) in instances {
             if self.resources.len() >= MAX_RESOURCES {
                 self.truncated = true;
@@ -460,7 +477,7 @@ impl<'a> Walker<'_, 'a> {
                 });
             }
             let cx = Cx::new(self.ev, context.scope, &loops, node);
-            let condition = match member_node(node, "condition").map(|c| cx.node(c)) {
+            let condition = match condition_node.map(|c| cx.node(c)) {
                 None => Condition::Deployed,
                 Some(value) => match value.as_bool() {
                     Some(true) => Condition::Deployed,
@@ -468,7 +485,7 @@ impl<'a> Walker<'_, 'a> {
                     None => Condition::Unknown,
                 },
             };
-            let own_type = member_node(node, "type").map(|t| cx.node(t));
+            let own_type = type_node.map(|t| cx.node(t));
             let resource_type: Option<Rc<str>> = own_type
                 .as_ref()
                 .and_then(Value::as_str)
@@ -510,10 +527,11 @@ impl<'a> Walker<'_, 'a> {
                     .unwrap_or_default(),
                 scope: body.member("scope").cloned(),
                 body,
+                anchor: type_node.unwrap_or(node),
             };
             let resource_index = self.resources.len();
             self.resources.push(resource);
-            if let Some(children) = member_node(node, "resources") {
+            if let Some(children) = children_node {
                 let me = ParentInfo {
                     index: resource_index,
                     resource_type: resource_type.clone(),

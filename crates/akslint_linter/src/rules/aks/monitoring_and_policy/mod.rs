@@ -50,6 +50,6 @@ pub(crate) fn switched_off(lookup: &Lookup<'_, '_>, path: &str) -> Option<String
             let written = segments[..segments.len().saturating_sub(below)].join(".");
             Some(format!("`{written}` is null"))
         }
-        Lookup::Absent { .. } => Some(format!("`{path}` is not set")),
+        Lookup::Absent { .. } => Some(["`", path, "` is not set"].concat()),
     }
 }

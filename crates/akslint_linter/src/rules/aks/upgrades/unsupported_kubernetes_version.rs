@@ -1,3 +1,5 @@
+use std::fmt;
+
 use akslint_model::azure::{AgentPool, EvaluatedTemplate, Lookup, ManagedCluster, PoolSource};
 
 use super::{AksVersion, oldest_lts_minor, report_in};
@@ -148,15 +150,21 @@ impl Rule for UnsupportedKubernetesVersion {
     }
 }
 
-/// "below the minimum supported version 1.34", or the long-term-support wording.
-fn below(minimum: Minimum) -> String {
-    if minimum.long_term {
-        format!(
-            "below {}, the oldest minor version AKS supports even with long-term support",
-            minimum.version
-        )
-    } else {
-        format!("below the minimum supported version {}", minimum.version)
+/// "below the minimum supported version 1.34", or the long-term-support wording; written
+/// straight into the message that holds it.
+struct Below(Minimum);
+
+impl fmt::Display for Below {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Minimum { version, long_term } = self.0;
+        if long_term {
+            write!(
+                f,
+                "below {version}, the oldest minor version AKS supports even with long-term support"
+            )
+        } else {
+            write!(f, "below the minimum supported version {version}")
+        }
     }
 }
 
@@ -175,7 +183,7 @@ fn check_cluster(cluster: &ManagedCluster<'_, '_>, minimum: Minimum, cx: &mut Co
         format!(
             "{} runs Kubernetes {version} (`kubernetesVersion`), {}",
             cluster.describe(),
-            below(minimum)
+            Below(minimum)
         ),
     )
     .help(format!(
@@ -199,7 +207,7 @@ fn check_pool(pool: &AgentPool<'_, '_>, minimum: Minimum, cx: &mut Context<'_>) 
         format!(
             "{} runs Kubernetes {version} (`orchestratorVersion`), {}",
             pool.describe(),
-            below(minimum)
+            Below(minimum)
         ),
     )
     .help(format!(
