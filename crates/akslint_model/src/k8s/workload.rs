@@ -1,6 +1,6 @@
 use akslint_syntax::NodeRef;
 
-use super::object::map_entry;
+use super::object::{join, map_entry};
 use super::{EffectiveSecurityContext, Object};
 
 /// A custom resource kind that carries a pod template (Argo Rollouts, KEDA ScaledJob, ...).
@@ -279,17 +279,24 @@ impl<'a> Container<'a> {
     /// `container `app``, for messages.
     #[must_use]
     pub fn describe(&self) -> String {
-        match self.name() {
-            // `concat` rather than `format!`: names are written into most messages.
-            Some(name) => [self.kind.noun(), " `", name, "`"].concat(),
-            None => ["unnamed ", self.kind.noun()].concat(),
-        }
+        join(&self.description())
     }
 
     /// `container `app` of Deployment `web``, for messages about one container of `workload`.
     #[must_use]
     pub fn describe_in(&self, workload: &Workload<'_>) -> String {
-        [self.describe().as_str(), " of ", &workload.describe()].concat()
+        let [a, b, c, d] = self.description();
+        let [e, f, g, h] = workload.object.description();
+        join(&[a, b, c, d, " of ", e, f, g, h])
+    }
+
+    /// The pieces of [`Self::describe`].
+    fn description(&self) -> [&'a str; 4] {
+        let noun = self.kind.noun();
+        match self.name() {
+            Some(name) => [noun, " `", name, "`"],
+            None => ["unnamed ", noun, "", ""],
+        }
     }
 
     /// The container's own `securityContext`.
