@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use akslint_diagnostics::{Diagnostic, ObjectRef, Related};
 use akslint_model::azure::{Lookup, Origin, Resource};
-use akslint_model::k8s::Object;
+use akslint_model::k8s::{Object, Workload};
 use akslint_syntax::NodeRef;
 use akslint_text::{SourceFile, Span};
 
@@ -18,6 +18,9 @@ pub struct Context<'a> {
     pub(crate) project: &'a ProjectIndex,
     pub(crate) rule: &'static RuleMeta,
     pub(crate) object: Option<&'a Object<'a>>,
+    /// The workload view of `object`, when it carries a pod spec: made once per object for
+    /// all of its rules rather than by each rule that looks at pods.
+    pub(crate) workload: Option<Workload<'a>>,
     /// The name findings give their object or ARM resource, shared by every rule that checks
     /// it: made on the first finding for a Kubernetes object, given for an ARM resource, and
     /// empty for template-wide rules.
@@ -27,7 +30,14 @@ pub struct Context<'a> {
     pub(crate) diagnostics: &'a mut Vec<Diagnostic>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// The object being checked as a workload (Pod, Deployment, CronJob, a configured custom
+    /// kind, ...), when it carries a pod spec.
+    #[must_use]
+    pub const fn workload(&self) -> Option<Workload<'a>> {
+        self.workload
+    }
+
     /// Whether the file is Bicep, for advice that Bicep writes differently from ARM JSON
     /// (JSON snippets in backticks are rewritten as Bicep anyway).
     #[must_use]

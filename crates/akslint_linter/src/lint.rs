@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use akslint_diagnostics::{Diagnostic, ObjectRef};
 use akslint_model::azure::{ArmDocument, EvaluatedTemplate};
-use akslint_model::k8s::{Object, objects};
+use akslint_model::k8s::{Object, Workload, objects};
 use akslint_syntax::{ParsedFile, SyntaxErrorKind, json, yaml};
 use akslint_text::SourceFile;
 use rayon::prelude::*;
@@ -333,6 +333,7 @@ impl Linter {
             project: arm.project,
             rule: rule.meta(),
             object: None,
+            workload: None,
             subject,
             parameter_file: arm.parameters,
             diagnostics,
@@ -388,18 +389,26 @@ impl Linter {
             .and_then(|kind| self.rules_by_kind.get(kind))
             .map_or(&[][..], Vec::as_slice);
         let subject = OnceCell::new();
+        let target = ObjectTarget {
+            file,
+            project,
+            object,
+            // Looked up once: object rules about pods need it too.
+            workload: self.settings.workload_kinds.workload(*object),
+            subject: &subject,
+        };
         for rule in kind_rules.iter().chain(&self.object_rules) {
-            let mut cx = self.context(file, project, *rule, object, &subject, diagnostics);
+            let mut cx = self.object_context(&target, *rule, diagnostics);
             rule.check_object(object, &mut cx);
         }
         if self.workload_rules.is_empty() {
             return;
         }
-        let Some(workload) = self.settings.workload_kinds.workload(*object) else {
+        let Some(workload) = target.workload else {
             return;
         };
         for rule in &self.workload_rules {
-            let mut cx = self.context(file, project, *rule, object, &subject, diagnostics);
+            let mut cx = self.object_context(&target, *rule, diagnostics);
             // A namespace's `pod-security.kubernetes.io/enforce` label decides which Pod
             // Security controls its workloads are held to.
             if let Some(control) = rule.meta().pss
@@ -411,26 +420,34 @@ impl Linter {
         }
     }
 
-    fn context<'a>(
+    fn object_context<'a>(
         &'a self,
-        file: &'a Arc<SourceFile>,
-        project: &'a ProjectIndex,
+        target: &ObjectTarget<'a>,
         rule: &'static dyn Rule,
-        object: &'a Object<'a>,
-        subject: &'a OnceCell<Arc<ObjectRef>>,
         diagnostics: &'a mut Vec<Diagnostic>,
     ) -> Context<'a> {
         Context {
-            file,
+            file: target.file,
             settings: &self.settings,
-            project,
+            project: target.project,
             rule: rule.meta(),
-            object: Some(object),
-            subject,
+            object: Some(target.object),
+            workload: target.workload,
+            subject: target.subject,
             parameter_file: None,
             diagnostics,
         }
     }
+}
+
+/// The file, project and Kubernetes object the object and workload rules are run on, with what
+/// they share: the object's workload view and the name its findings give it.
+struct ObjectTarget<'a> {
+    file: &'a Arc<SourceFile>,
+    project: &'a ProjectIndex,
+    object: &'a Object<'a>,
+    workload: Option<Workload<'a>>,
+    subject: &'a OnceCell<Arc<ObjectRef>>,
 }
 
 /// The file, project and parameter file an ARM evaluation is checked in.

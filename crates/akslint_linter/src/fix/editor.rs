@@ -151,8 +151,13 @@ impl<'a> YamlEditor<'a> {
         }
         let first = items.first()?;
         let dash = dash_column(self.file, *first)?;
-        let line = format!("{}- {written}", " ".repeat(dash));
-        self.insert_lines_after(list, first.span().start, dash, &[line])
+        let mut lines = self.lines_after_block(list, first.span().start, dash)?;
+        lines.push(dash, |line| {
+            line.push_str("- ");
+            line.push_str(&written);
+        });
+        self.edits.push(lines.into_edit());
+        Some(())
     }
 
     /// Inserts `keys` (and what ends them) into `mapping`, where the first key is missing.
@@ -176,8 +181,10 @@ impl<'a> YamlEditor<'a> {
         }
         let last_key = written.iter().map(|(key, _)| key.span().start).max()?;
         let indent = column(self.file, last_key);
-        let lines = self.block_lines(mapping, keys, leaf, indent);
-        self.insert_lines_after(mapping, last_key, indent, &lines)
+        let mut lines = self.lines_after_block(mapping, last_key, indent)?;
+        self.block_lines(&mut lines, mapping, keys, leaf, indent);
+        self.edits.push(lines.into_edit());
+        Some(())
     }
 
     /// Gives the null value of `key` (`securityContext:` or `securityContext: ~`) the rest of
@@ -223,90 +230,62 @@ impl<'a> YamlEditor<'a> {
         }
         let key_column = column(self.file, key.span().start);
         let step = indent_step(self.file, parent);
-        let lines = match (rest, leaf) {
+        let mut lines = NewLines::after_line(self.file, colon);
+        match (rest, leaf) {
             ([], Leaf::List(item)) => {
                 let dash = key_column + sequence_indent(self.file, parent, step);
-                vec![format!(
-                    "{}- {}",
-                    " ".repeat(dash),
-                    render_value(NewValue::Str(item), None)
-                )]
+                lines.push(dash, |line| {
+                    line.push_str("- ");
+                    write_value(line, NewValue::Str(item), None);
+                });
             }
-            (keys, leaf) => self.block_lines(parent, keys, leaf, key_column + step),
-        };
-        self.insert_lines_at_line_after(colon, &lines)
+            (keys, leaf) => self.block_lines(&mut lines, parent, keys, leaf, key_column + step),
+        }
+        self.edits.push(lines.into_edit());
+        Some(())
     }
 
-    /// The lines of `keys` in block style, the first at `indent`.
+    /// Adds the lines of `keys` in block style to `lines`, the first at `indent`.
     fn block_lines(
         &self,
+        lines: &mut NewLines,
         near: NodeRef<'_>,
         keys: &[&str],
         leaf: Leaf<'_>,
         indent: usize,
-    ) -> Vec<String> {
+    ) {
         let step = indent_step(self.file, near);
-        let mut lines = Vec::with_capacity(keys.len() + 1);
         let mut column = indent;
         for (depth, key) in keys.iter().enumerate() {
-            let key = render_value(NewValue::Str(key), None);
-            let pad = " ".repeat(column);
             let last = depth + 1 == keys.len();
-            match leaf {
-                Leaf::Value(value) if last => {
-                    lines.push(format!("{pad}{key}: {}", render_value(value, None)));
+            lines.push(column, |line| {
+                write_value(line, NewValue::Str(key), None);
+                line.push(':');
+                if let (Leaf::Value(value), true) = (leaf, last) {
+                    line.push(' ');
+                    write_value(line, value, None);
                 }
-                Leaf::List(item) if last => {
-                    lines.push(format!("{pad}{key}:"));
-                    let dash = column + sequence_indent(self.file, near, step);
-                    lines.push(format!(
-                        "{}- {}",
-                        " ".repeat(dash),
-                        render_value(NewValue::Str(item), None)
-                    ));
-                }
-                _ => lines.push(format!("{pad}{key}:")),
+            });
+            if let (Leaf::List(item), true) = (leaf, last) {
+                let dash = column + sequence_indent(self.file, near, step);
+                lines.push(dash, |line| {
+                    line.push_str("- ");
+                    write_value(line, NewValue::Str(item), None);
+                });
             }
             column += step;
         }
-        lines
     }
 
-    /// Inserts whole lines after the last line of the block collection `node`, whose last
-    /// entry starts at `from` and whose keys or `-` markers are at `column`.
-    fn insert_lines_after(
-        &mut self,
-        node: NodeRef<'_>,
-        from: u32,
-        column: usize,
-        lines: &[String],
-    ) -> Option<()> {
+    /// Where whole lines go after the last line of the block collection `node`, whose last
+    /// entry starts at `from` and whose keys or `-` markers are at `column`; `None` when lines
+    /// cannot go there.
+    fn lines_after_block(&self, node: NodeRef<'_>, from: u32, column: usize) -> Option<NewLines> {
         if ends_with_kept_block_scalar(self.file, node) {
             return None;
         }
         let end = block_end(self.file, from, column);
-        self.insert_lines_at_line_after(end, lines)
-    }
-
-    /// Inserts whole lines after the line holding `offset`, with the file's line endings.
-    fn insert_lines_at_line_after(&mut self, offset: u32, lines: &[String]) -> Option<()> {
-        if lines.is_empty() {
-            return None;
-        }
-        let eol = line_ending(self.file, offset);
-        let (at, break_first) = after_line(self.file, offset);
-        let mut content = String::new();
-        for line in lines {
-            if break_first {
-                content.push_str(eol);
-                content.push_str(line);
-            } else {
-                content.push_str(line);
-                content.push_str(eol);
-            }
-        }
-        self.edits.push(Edit::insert(at, content));
-        Some(())
+        Some(NewLines::after_line(self.file, end))
     }
 
     /// `, ` between flow entries, or a line break and the indentation of `last` when the
@@ -319,6 +298,46 @@ impl<'a> YamlEditor<'a> {
         }
         let eol = line_ending(self.file, last_start);
         format!(",{eol}{}", " ".repeat(column(self.file, last_start)))
+    }
+}
+
+/// Whole lines inserted after one line of the file, with that line's line endings, written
+/// straight into the text of the edit.
+struct NewLines {
+    at: u32,
+    /// The line is the last of the file and has no line break: each new line then starts with
+    /// one instead of ending with one.
+    break_first: bool,
+    eol: &'static str,
+    text: String,
+}
+
+impl NewLines {
+    /// Lines to go after the line holding `offset`.
+    fn after_line(file: &SourceFile, offset: u32) -> Self {
+        let (at, break_first) = after_line(file, offset);
+        Self {
+            at,
+            break_first,
+            eol: line_ending(file, offset),
+            text: String::new(),
+        }
+    }
+
+    /// Adds a line indented by `indent` spaces, whose content `write` appends.
+    fn push(&mut self, indent: usize, write: impl FnOnce(&mut String)) {
+        if self.break_first {
+            self.text.push_str(self.eol);
+        }
+        self.text.extend(std::iter::repeat_n(' ', indent));
+        write(&mut self.text);
+        if !self.break_first {
+            self.text.push_str(self.eol);
+        }
+    }
+
+    fn into_edit(self) -> Edit {
+        Edit::insert(self.at, self.text)
     }
 }
 
@@ -340,17 +359,17 @@ fn json_quote(node: NodeRef<'_>) -> Option<ScalarStyle> {
 fn flow_entry(keys: &[&str], leaf: Leaf<'_>, quote: Option<ScalarStyle>) -> String {
     let mut out = String::new();
     for (depth, key) in keys.iter().enumerate() {
-        out.push_str(&render_value(NewValue::Str(key), quote));
+        write_value(&mut out, NewValue::Str(key), quote);
         out.push_str(": ");
         if depth + 1 < keys.len() {
             out.push('{');
         }
     }
     match leaf {
-        Leaf::Value(value) => out.push_str(&render_value(value, quote)),
+        Leaf::Value(value) => write_value(&mut out, value, quote),
         Leaf::List(item) => {
             out.push('[');
-            out.push_str(&render_value(NewValue::Str(item), quote));
+            write_value(&mut out, NewValue::Str(item), quote);
             out.push(']');
         }
     }
@@ -360,20 +379,39 @@ fn flow_entry(keys: &[&str], leaf: Leaf<'_>, quote: Option<ScalarStyle>) -> Stri
 
 /// The text of a scalar, in `quote` style when given.
 fn render_value(value: NewValue<'_>, quote: Option<ScalarStyle>) -> String {
+    let mut out = String::new();
+    write_value(&mut out, value, quote);
+    out
+}
+
+/// Appends the text of a scalar, in `quote` style when given.
+fn write_value(out: &mut String, value: NewValue<'_>, quote: Option<ScalarStyle>) {
     match value {
-        NewValue::Bool(true) => "true".to_owned(),
-        NewValue::Bool(false) => "false".to_owned(),
+        NewValue::Bool(true) => out.push_str("true"),
+        NewValue::Bool(false) => out.push_str("false"),
         NewValue::Str(text) => match quote {
-            Some(ScalarStyle::SingleQuoted) => format!("'{}'", text.replace('\'', "''")),
-            Some(ScalarStyle::DoubleQuoted) => double_quoted(text),
-            _ if plain_is_string(text) => text.to_owned(),
-            _ => double_quoted(text),
+            Some(ScalarStyle::SingleQuoted) => write_quoted(out, text, '\'', &[('\'', "''")]),
+            Some(ScalarStyle::DoubleQuoted) => write_double_quoted(out, text),
+            _ if plain_is_string(text) => out.push_str(text),
+            _ => write_double_quoted(out, text),
         },
     }
 }
 
-fn double_quoted(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+fn write_double_quoted(out: &mut String, text: &str) {
+    write_quoted(out, text, '"', &[('\\', "\\\\"), ('"', "\\\"")]);
+}
+
+/// Appends `text` between `quote`s, with each character of `escapes` written as its escape.
+fn write_quoted(out: &mut String, text: &str, quote: char, escapes: &[(char, &str)]) {
+    out.push(quote);
+    for c in text.chars() {
+        match escapes.iter().find(|(escaped, _)| *escaped == c) {
+            Some((_, escape)) => out.push_str(escape),
+            None => out.push(c),
+        }
+    }
+    out.push(quote);
 }
 
 /// Whether `text` written without quotes reads back as the same string, in YAML 1.1 (as

@@ -98,11 +98,15 @@ impl<'a> Object<'a> {
     /// `Kind name` (or `Kind` alone), for messages.
     #[must_use]
     pub fn describe(&self) -> String {
+        join(&self.description())
+    }
+
+    /// The pieces of [`Self::describe`], so that longer descriptions are written in one go.
+    pub(crate) fn description(&self) -> [&'a str; 4] {
         match (self.kind, self.name) {
-            // `concat` rather than `format!`: names are written into most messages.
-            (Some(kind), Some(name)) => [kind, " `", name, "`"].concat(),
-            (Some(kind), None) => kind.to_owned(),
-            (None, _) => "object".to_owned(),
+            (Some(kind), Some(name)) => [kind, " `", name, "`"],
+            (Some(kind), None) => [kind, "", "", ""],
+            (None, _) => ["object", "", "", ""],
         }
     }
 }
@@ -131,6 +135,16 @@ pub fn objects<'a>(file: &'a ParsedFile<'a>) -> Vec<Object<'a>> {
         } else {
             out.push(object);
         }
+    }
+    out
+}
+
+/// The pieces of a description as one string, allocated once: names are written into most
+/// messages.
+pub(crate) fn join(pieces: &[&str]) -> String {
+    let mut out = String::with_capacity(pieces.iter().map(|piece| piece.len()).sum());
+    for piece in pieces {
+        out.push_str(piece);
     }
     out
 }

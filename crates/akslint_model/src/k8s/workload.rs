@@ -1,6 +1,6 @@
 use akslint_syntax::NodeRef;
 
-use super::object::map_entry;
+use super::object::{join, map_entry};
 use super::{EffectiveSecurityContext, Object};
 
 /// A custom resource kind that carries a pod template (Argo Rollouts, KEDA ScaledJob, ...).
@@ -55,17 +55,14 @@ impl WorkloadKinds {
     #[must_use]
     pub fn workload<'a>(&self, object: Object<'a>) -> Option<Workload<'a>> {
         let path = self.pod_spec_path(&object)?;
-        let pod_spec = object.node.get_path(path).filter(|n| n.is_mapping())?;
+        let pod_spec = follow(object.node, path).filter(|n| n.is_mapping())?;
         // The pod's own metadata: the object's for a Pod, the template's otherwise.
         let template_path = path
             .strip_suffix(".spec")
             .or_else(|| path.strip_suffix("spec"));
         let pod_metadata = match template_path {
             Some("") => object.metadata(),
-            Some(template) => object
-                .node
-                .get_path(template)
-                .and_then(|t| t.get("metadata")),
+            Some(template) => follow(object.node, template).and_then(|t| t.get("metadata")),
             None => None,
         };
         Some(Workload {
@@ -73,6 +70,22 @@ impl WorkloadKinds {
             pod_spec,
             pod_metadata,
         })
+    }
+}
+
+/// `node.get_path(path)`: the keys of a dotted path, found by a plain scan for the dots. Every
+/// object is looked up as a workload, and for paths this short a substring search costs more
+/// than the key lookups.
+fn follow<'a>(node: NodeRef<'a>, path: &str) -> Option<NodeRef<'a>> {
+    let mut node = node;
+    let mut rest = path;
+    loop {
+        let end = rest.bytes().position(|b| b == b'.').unwrap_or(rest.len());
+        node = node.get(&rest[..end])?;
+        if end == rest.len() {
+            return Some(node);
+        }
+        rest = &rest[end + 1..];
     }
 }
 
@@ -108,7 +121,8 @@ impl<'a> Workload<'a> {
     #[must_use]
     pub fn is_windows(&self) -> bool {
         self.pod_spec
-            .get_path("os.name")
+            .get("os")
+            .and_then(|os| os.get("name"))
             .and_then(NodeRef::as_str)
             .is_some_and(|os| os == "windows")
     }
@@ -279,17 +293,24 @@ impl<'a> Container<'a> {
     /// `container `app``, for messages.
     #[must_use]
     pub fn describe(&self) -> String {
-        match self.name() {
-            // `concat` rather than `format!`: names are written into most messages.
-            Some(name) => [self.kind.noun(), " `", name, "`"].concat(),
-            None => ["unnamed ", self.kind.noun()].concat(),
-        }
+        join(&self.description())
     }
 
     /// `container `app` of Deployment `web``, for messages about one container of `workload`.
     #[must_use]
     pub fn describe_in(&self, workload: &Workload<'_>) -> String {
-        [self.describe().as_str(), " of ", &workload.describe()].concat()
+        let [a, b, c, d] = self.description();
+        let [e, f, g, h] = workload.object.description();
+        join(&[a, b, c, d, " of ", e, f, g, h])
+    }
+
+    /// The pieces of [`Self::describe`].
+    fn description(&self) -> [&'a str; 4] {
+        let noun = self.kind.noun();
+        match self.name() {
+            Some(name) => [noun, " `", name, "`"],
+            None => ["unnamed ", noun, "", ""],
+        }
     }
 
     /// The container's own `securityContext`.
@@ -331,7 +352,7 @@ impl<'a> Container<'a> {
         ];
         let node = self.node;
         HANDLERS.into_iter().filter_map(move |path| {
-            let handler = node.get_path(path).filter(|h| h.is_mapping())?;
+            let handler = follow(node, path).filter(|h| h.is_mapping())?;
             Some((path, handler))
         })
     }

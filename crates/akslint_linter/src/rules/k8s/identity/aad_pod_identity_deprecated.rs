@@ -105,7 +105,7 @@ impl Rule for AadPodIdentityDeprecated {
             cx.report(object_anchor(object), message).help(HELP);
             return;
         }
-        let Some(workload) = cx.settings().workload_kinds.workload(*object) else {
+        let Some(workload) = cx.workload() else {
             return;
         };
         if let Some(label) = workload.pod_label(BINDING_LABEL) {

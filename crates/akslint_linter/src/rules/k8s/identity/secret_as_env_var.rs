@@ -81,7 +81,7 @@ const HELP: &str = "mount the Secret as a read-only volume (or Azure Key Vault s
 impl Rule for SecretAsEnvVar {
     fn check_workload(&self, workload: &Workload<'_>, cx: &mut Context<'_>) {
         for container in workload.containers() {
-            let who = container.describe_in(workload);
+            let who = || container.describe_in(workload);
             for entry in container.env() {
                 let Some(reference) = entry
                     .get_path("valueFrom.secretKeyRef")
@@ -94,7 +94,8 @@ impl Rule for SecretAsEnvVar {
                     |name| format!("env var `{name}`"),
                 );
                 let message = format!(
-                    "{who} reads {} into {variable}",
+                    "{} reads {} into {variable}",
+                    who(),
                     secret(reference, Some("key"))
                 );
                 cx.report(reference.anchor_span(), message).help(HELP);
@@ -105,7 +106,8 @@ impl Rule for SecretAsEnvVar {
                     continue;
                 };
                 let message = format!(
-                    "{who} loads every key of {} into its environment",
+                    "{} loads every key of {} into its environment",
+                    who(),
                     secret(reference, None)
                 );
                 cx.report(reference.anchor_span(), message).help(HELP);

@@ -108,7 +108,7 @@ impl Rule for WorkloadIdentityIncomplete {
     fn check_object(&self, object: &Object<'_>, cx: &mut Context<'_>) {
         if object.api_group().is_empty() && object.kind == Some("ServiceAccount") {
             check_service_account(object, cx);
-        } else if let Some(workload) = cx.settings().workload_kinds.workload(*object) {
+        } else if let Some(workload) = cx.workload() {
             check_workload(&workload, cx);
         }
     }

@@ -71,13 +71,15 @@ impl Rule for ImageTagLatest {
             if image.digest.is_some() {
                 continue;
             }
-            let who = container.describe_in(workload);
+            let who = || container.describe_in(workload);
             let message = match image.tag {
                 None => format!(
-                    "{who} uses image `{text}` without a tag, so it runs whatever `latest` points to when the node pulls it"
+                    "{} uses image `{text}` without a tag, so it runs whatever `latest` points to when the node pulls it",
+                    who()
                 ),
                 Some("latest") => format!(
-                    "{who} uses image `{text}`: the `latest` tag moves, so the code that runs can change without a change to the manifest"
+                    "{} uses image `{text}`: the `latest` tag moves, so the code that runs can change without a change to the manifest",
+                    who()
                 ),
                 Some(_) => continue,
             };

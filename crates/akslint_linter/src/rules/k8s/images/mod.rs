@@ -130,14 +130,13 @@ impl<'a> ImageRef<'a> {
     /// Whether the registry (and, for patterns with a `/`, the path prefix) matches one of
     /// `patterns`; returns the first pattern that does.
     pub fn allowed_by<'p>(&self, patterns: &'p [String]) -> Option<&'p str> {
-        let path = self.full_path();
         patterns
             .iter()
             .map(|pattern| pattern.trim().trim_end_matches('/'))
-            .find(|pattern| self.matches(pattern, &path))
+            .find(|pattern| self.matches(pattern))
     }
 
-    fn matches(&self, pattern: &str, path: &str) -> bool {
+    fn matches(&self, pattern: &str) -> bool {
         if pattern.is_empty() {
             return false;
         }
@@ -146,7 +145,7 @@ impl<'a> ImageRef<'a> {
         }
         // `ghcr.io/myorg` allows `ghcr.io/myorg/app` but not `ghcr.io/myorganization/app`:
         // the pattern must match the host and whole leading path components.
-        let full = format!("{}/{path}", self.registry);
+        let full = format!("{}/{}", self.registry, self.full_path());
         let mut boundaries = full
             .match_indices('/')
             .map(|(at, _)| at)
@@ -230,9 +229,10 @@ fn glob_match(pattern: &str, text: &str) -> bool {
 /// Whether the value is an unrendered template (Helm, Kustomize or shell substitution) rather
 /// than an image reference: what it will become is unknown, so it is not judged.
 fn is_unrendered(text: &str) -> bool {
-    ["{{", "$(", "${"]
-        .iter()
-        .any(|marker| text.contains(marker))
+    // One pass over the bytes: a substring search per marker costs more than most references.
+    text.as_bytes()
+        .windows(2)
+        .any(|pair| matches!(pair, b"{{" | b"$(" | b"${"))
 }
 
 /// Every container (regular, init and ephemeral) with a literal image reference: the

@@ -131,7 +131,7 @@ impl Rule for AmbiguousYamlBoolean {
                 check(cx, &who, object.node.get_path(path), &path);
             }
         }
-        if let Some(workload) = cx.settings().workload_kinds.workload(*object) {
+        if let Some(workload) = cx.workload() {
             check_pod_spec(cx, &workload);
         }
     }

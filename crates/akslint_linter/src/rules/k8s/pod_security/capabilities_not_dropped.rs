@@ -94,10 +94,11 @@ impl Rule for CapabilitiesNotDropped {
             return;
         }
         for container in workload.containers() {
-            let who = container.describe_in(workload);
+            let who = || container.describe_in(workload);
             let Some(drop) = capability_list(&container, "drop") else {
                 let message = format!(
-                    "{who} does not drop ALL capabilities, so it keeps the runtime's default set (including NET_RAW)"
+                    "{} does not drop ALL capabilities, so it keeps the runtime's default set (including NET_RAW)",
+                    who()
                 );
                 let fix = drop_all(cx, &container);
                 cx.report_missing(container.node, "securityContext.capabilities.drop", message)
@@ -107,7 +108,8 @@ impl Rule for CapabilitiesNotDropped {
             };
             if !drop.is_sequence() {
                 let message = format!(
-                    "{who} sets `capabilities.drop` to something that is not a list, so it does not drop ALL capabilities"
+                    "{} sets `capabilities.drop` to something that is not a list, so it does not drop ALL capabilities",
+                    who()
                 );
                 cx.report_node(drop, message).help("write `drop: [ALL]`");
                 continue;
@@ -120,7 +122,8 @@ impl Rule for CapabilitiesNotDropped {
                 names().find(|(_, name)| canonical_capability(name) == "ALL")
             {
                 let message = format!(
-                    "{who} drops `{name}`, but Pod Security admission only accepts the exact string `ALL`"
+                    "{} drops `{name}`, but Pod Security admission only accepts the exact string `ALL`",
+                    who()
                 );
                 let fix = cx.fix("write `ALL`", |edit| {
                     edit.replace(item, NewValue::Str("ALL"))
@@ -132,10 +135,14 @@ impl Rule for CapabilitiesNotDropped {
             }
             let dropped: Vec<String> = names().map(|(_, name)| format!("`{name}`")).collect();
             let message = if dropped.is_empty() {
-                format!("{who} drops no capability: `capabilities.drop` lists nothing")
+                format!(
+                    "{} drops no capability: `capabilities.drop` lists nothing",
+                    who()
+                )
             } else {
                 format!(
-                    "{who} drops only {}, not ALL, so it keeps the rest of the runtime's default set",
+                    "{} drops only {}, not ALL, so it keeps the rest of the runtime's default set",
+                    who(),
                     dropped.join(", ")
                 )
             };

@@ -190,16 +190,7 @@ impl Written<'_> {
 /// the pod level and each container's level as written, so a bad pod-level value counts even
 /// when every container overrides it, and each bad container value counts on its own.
 fn written<'a>(workload: &Workload<'a>, field: InheritedField) -> Vec<Written<'a>> {
-    let pod = workload
-        .pod_security_context()
-        .and_then(|context| context.get(field.key()))
-        .filter(|node| !node.is_null())
-        .map(|node| Written {
-            node,
-            level: Level::Pod,
-            workload: *workload,
-            container: None,
-        });
+    let pod = written_on_pod(workload, field);
     let containers = workload.containers().filter_map(|container| {
         let setting = container.effective_security_context().inherited(field)?;
         (setting.level == Level::Container).then_some(Written {
@@ -210,6 +201,20 @@ fn written<'a>(workload: &Workload<'a>, field: InheritedField) -> Vec<Written<'a
         })
     });
     pod.into_iter().chain(containers).collect()
+}
+
+/// The value of an inheritable field written in the pod's `securityContext`.
+fn written_on_pod<'a>(workload: &Workload<'a>, field: InheritedField) -> Option<Written<'a>> {
+    workload
+        .pod_security_context()
+        .and_then(|context| context.get(field.key()))
+        .filter(|node| !node.is_null())
+        .map(|node| Written {
+            node,
+            level: Level::Pod,
+            workload: *workload,
+            container: None,
+        })
 }
 
 /// The profile types Pod Security accepts wherever a seccomp or AppArmor profile is written.

@@ -85,18 +85,20 @@ impl Rule for PrivilegeEscalationAllowed {
         for container in workload.containers() {
             let context = container.effective_security_context();
             let field = ContainerOnlyField::AllowPrivilegeEscalation;
-            let who = container.describe_in(workload);
+            // Named only for a finding: most containers that set the field set it right.
+            let who = || container.describe_in(workload);
             match context.container_only(field) {
                 Some(node) => match node.as_bool() {
                     Some(false) => {}
                     Some(true) => {
-                        let message = format!("{who} allows privilege escalation");
+                        let message = format!("{} allows privilege escalation", who());
                         let fix = fix(cx, &container);
                         cx.report_node(node, message).with_fix(fix).help(HELP);
                     }
                     None => {
                         let message = format!(
-                            "{who} sets `allowPrivilegeEscalation` to a value that is not the boolean `false`, so escalation is not blocked"
+                            "{} sets `allowPrivilegeEscalation` to a value that is not the boolean `false`, so escalation is not blocked",
+                            who()
                         );
                         let fix = fix(cx, &container);
                         cx.report_node(node, message).with_fix(fix).help(HELP);
@@ -104,7 +106,8 @@ impl Rule for PrivilegeEscalationAllowed {
                 },
                 None => {
                     let message = format!(
-                        "{who} does not set `allowPrivilegeEscalation: false`, and Kubernetes defaults it to true"
+                        "{} does not set `allowPrivilegeEscalation: false`, and Kubernetes defaults it to true",
+                        who()
                     );
                     let fix = fix(cx, &container);
                     cx.report_missing(

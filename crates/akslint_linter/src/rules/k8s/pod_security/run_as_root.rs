@@ -107,7 +107,7 @@ impl Rule for RunAsRoot {
             cx.report_node(node, message).help(HELP);
         }
         for container in workload.containers() {
-            let who = container.describe_in(workload);
+            let who = || container.describe_in(workload);
             let own = container.security_context();
             let root = container
                 .effective_security_context()
@@ -116,8 +116,10 @@ impl Rule for RunAsRoot {
             match own.and_then(|c| set(c, InheritedField::RunAsNonRoot.key())) {
                 Some(node) if node.as_bool() == Some(true) => {}
                 Some(node) => {
-                    let message =
-                        format!("{who} sets `runAsNonRoot` to something other than `true`");
+                    let message = format!(
+                        "{} sets `runAsNonRoot` to something other than `true`",
+                        who()
+                    );
                     let fix = non_root(cx, !root, |edit| edit.replace(node, NewValue::Bool(true)));
                     cx.report_node(node, message).with_fix(fix).help(HELP);
                 }
@@ -125,7 +127,8 @@ impl Rule for RunAsRoot {
                 None if pod_value == Some(true) || pod_value == Some(false) => {}
                 None => {
                     let message = format!(
-                        "{who} may run as root: neither it nor the pod sets `runAsNonRoot: true`"
+                        "{} may run as root: neither it nor the pod sets `runAsNonRoot: true`",
+                        who()
                     );
                     let fix = non_root(cx, !root, |edit| {
                         edit.set(container.node, &PATH, NewValue::Bool(true))
@@ -136,7 +139,7 @@ impl Rule for RunAsRoot {
                 }
             }
             if check_uid && let Some(node) = own.and_then(|c| root_uid(c)) {
-                let message = format!("{who} runs as `runAsUser: 0` (root)");
+                let message = format!("{} runs as `runAsUser: 0` (root)", who());
                 cx.report_node(node, message).help(HELP);
             }
         }

@@ -1,6 +1,6 @@
 use akslint_model::k8s::{InheritedField, Level, Workload};
 
-use super::{Written, report_unconfined_profile, written};
+use super::{Written, report_unconfined_profile, written_on_pod};
 use crate::context::WithHelp;
 use crate::fix::{NewValue, WithFix};
 use crate::{Context, Rule, Scope, declare_rule};
@@ -97,11 +97,8 @@ impl Rule for SeccompProfileMissing {
             return;
         }
         let field = InheritedField::SeccompProfile;
-        for pod_level in written(workload, field)
-            .iter()
-            .filter(|w| w.level == Level::Pod)
-        {
-            report_unconfined_profile(pod_level, field, cx, HELP);
+        if let Some(pod_level) = written_on_pod(workload, field) {
+            report_unconfined_profile(&pod_level, field, cx, HELP);
         }
         for container in workload.containers() {
             match container.effective_security_context().inherited(field) {

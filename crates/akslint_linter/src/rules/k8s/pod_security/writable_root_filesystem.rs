@@ -92,7 +92,8 @@ impl Rule for WritableRootFilesystem {
         }
         for container in workload.containers() {
             let context = container.effective_security_context();
-            let who = container.describe_in(workload);
+            // Named only for a finding: most containers that set the field set it right.
+            let who = || container.describe_in(workload);
             let fix = |cx: &Context<'_>| {
                 cx.fix("set `readOnlyRootFilesystem: true`", |edit| {
                     edit.set(container.node, &PATH, NewValue::Bool(true))
@@ -102,13 +103,14 @@ impl Rule for WritableRootFilesystem {
                 Some(node) => match node.as_bool() {
                     Some(true) => {}
                     Some(false) => {
-                        let message = format!("{who} has a writable root filesystem");
+                        let message = format!("{} has a writable root filesystem", who());
                         let fix = fix(cx);
                         cx.report_node(node, message).with_fix(fix).help(HELP);
                     }
                     None => {
                         let message = format!(
-                            "{who} sets `readOnlyRootFilesystem` to a value that is not the boolean `true`, so its root filesystem stays writable"
+                            "{} sets `readOnlyRootFilesystem` to a value that is not the boolean `true`, so its root filesystem stays writable",
+                            who()
                         );
                         let fix = fix(cx);
                         cx.report_node(node, message).with_fix(fix).help(HELP);
@@ -116,7 +118,8 @@ impl Rule for WritableRootFilesystem {
                 },
                 None => {
                     let message = format!(
-                        "{who} does not set `readOnlyRootFilesystem: true`, so its root filesystem is writable"
+                        "{} does not set `readOnlyRootFilesystem: true`, so its root filesystem is writable",
+                        who()
                     );
                     let fix = fix(cx);
                     cx.report_missing(

@@ -77,18 +77,20 @@ impl Rule for MemoryLimitMissing {
             return;
         }
         for container in resource_containers(workload) {
-            let who = container.describe_in(workload);
+            let who = || container.describe_in(workload);
             match quantity(container.node, "limits", "memory") {
                 Some(limit) if is_zero_quantity(limit) => {
                     let message = format!(
-                        "{who} sets its memory limit to zero, which the container runtime reads as no limit"
+                        "{} sets its memory limit to zero, which the container runtime reads as no limit",
+                        who()
                     );
                     cx.report_node(limit, message).help(HELP);
                 }
                 Some(_) => {}
                 None => {
                     let message = format!(
-                        "{who} has no memory limit: it can use all the memory of its node and get other pods killed or evicted"
+                        "{} has no memory limit: it can use all the memory of its node and get other pods killed or evicted",
+                        who()
                     );
                     cx.report_missing(container.node, "resources.limits.memory", message)
                         .help(HELP);
