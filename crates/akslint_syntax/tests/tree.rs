@@ -74,3 +74,21 @@ fn values_borrowed_from_elsewhere_are_copied_into_the_tree() {
     );
     assert!(map.get("other").is_none());
 }
+
+#[test]
+fn dotted_paths_split_at_every_dot_and_empty_keys_are_keys() {
+    let text = "a:\n  b: {c: deep}\n  \"\": {d: under-empty}\n  x: null\n";
+    let file = yaml::parse(text, &Limits::default());
+    let root = file.root(&file.documents[0]).expect("a root");
+    let read = |path: &str| root.get_path(path).and_then(|n| n.as_str());
+    assert_eq!(read("a.b.c"), Some("deep"));
+    assert_eq!(read("a..d"), Some("under-empty"));
+    assert_eq!(read("a.b.c."), None);
+    assert_eq!(read("a.missing.c"), None);
+    // `walk_path` stops at the deepest node that is there and not null.
+    let (reached, rest) = root.walk_path("a.x.y");
+    assert_eq!(reached.span(), root.get("a").expect("a").span());
+    assert_eq!(rest, Some("x.y"));
+    let (_, rest) = root.walk_path("a.b.c");
+    assert_eq!(rest, None);
+}

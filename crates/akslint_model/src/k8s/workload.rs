@@ -55,14 +55,17 @@ impl WorkloadKinds {
     #[must_use]
     pub fn workload<'a>(&self, object: Object<'a>) -> Option<Workload<'a>> {
         let path = self.pod_spec_path(&object)?;
-        let pod_spec = follow(object.node, path).filter(|n| n.is_mapping())?;
+        let pod_spec = object.node.get_path(path).filter(|n| n.is_mapping())?;
         // The pod's own metadata: the object's for a Pod, the template's otherwise.
         let template_path = path
             .strip_suffix(".spec")
             .or_else(|| path.strip_suffix("spec"));
         let pod_metadata = match template_path {
             Some("") => object.metadata(),
-            Some(template) => follow(object.node, template).and_then(|t| t.get("metadata")),
+            Some(template) => object
+                .node
+                .get_path(template)
+                .and_then(|t| t.get("metadata")),
             None => None,
         };
         Some(Workload {
@@ -70,22 +73,6 @@ impl WorkloadKinds {
             pod_spec,
             pod_metadata,
         })
-    }
-}
-
-/// `node.get_path(path)`: the keys of a dotted path, found by a plain scan for the dots. Every
-/// object is looked up as a workload, and for paths this short a substring search costs more
-/// than the key lookups.
-fn follow<'a>(node: NodeRef<'a>, path: &str) -> Option<NodeRef<'a>> {
-    let mut node = node;
-    let mut rest = path;
-    loop {
-        let end = rest.bytes().position(|b| b == b'.').unwrap_or(rest.len());
-        node = node.get(&rest[..end])?;
-        if end == rest.len() {
-            return Some(node);
-        }
-        rest = &rest[end + 1..];
     }
 }
 
@@ -352,7 +339,7 @@ impl<'a> Container<'a> {
         ];
         let node = self.node;
         HANDLERS.into_iter().filter_map(move |path| {
-            let handler = follow(node, path).filter(|h| h.is_mapping())?;
+            let handler = node.get_path(path).filter(|h| h.is_mapping())?;
             Some((path, handler))
         })
     }
