@@ -16,9 +16,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import select
+import queue
 import statistics
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -31,10 +32,29 @@ def frame(message: dict) -> bytes:
 class Server:
     def __init__(self, binary: str) -> None:
         self.proc = subprocess.Popen([binary, "server"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        self.buffer = b""
         self.next_id = 0
         # When the last message read had arrived whole, before it was decoded.
         self.arrived = 0.0
+        # The server's output is read all the time, as an editor reads it: a client that only
+        # reads between its writes deadlocks with the server when both write more than a pipe
+        # holds (a 1 MB change one way, 3.5 MB of diagnostics the other).
+        self.messages: queue.Queue[tuple[float, bytes]] = queue.Queue()
+        threading.Thread(target=self._read_all, daemon=True).start()
+
+    def _read_all(self) -> None:
+        buffer = b""
+        fd = self.proc.stdout.fileno()
+        while chunk := os.read(fd, 1 << 20):
+            buffer += chunk
+            while True:
+                head, sep, rest = buffer.partition(b"\r\n\r\n")
+                if not sep:
+                    break
+                length = int(head.split(b":")[1])
+                if len(rest) < length:
+                    break
+                self.messages.put((time.monotonic(), rest[:length]))
+                buffer = rest[length:]
 
     def send(self, message: dict) -> None:
         self.send_framed(frame({"jsonrpc": "2.0", **message}))
@@ -44,19 +64,11 @@ class Server:
         self.proc.stdin.flush()
 
     def read(self, timeout: float) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            head, sep, rest = self.buffer.partition(b"\r\n\r\n")
-            if sep:
-                length = int(head.split(b":")[1])
-                if len(rest) >= length:
-                    self.arrived = time.monotonic()
-                    self.buffer = rest[length:]
-                    return json.loads(rest[:length])
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self.proc.stdout], [], [], left)[0]:
-                raise TimeoutError("no message from the server")
-            self.buffer += os.read(self.proc.stdout.fileno(), 1 << 20)
+        try:
+            self.arrived, body = self.messages.get(timeout=timeout)
+        except queue.Empty:
+            raise TimeoutError("no message from the server") from None
+        return json.loads(body)
 
     def request(self, method: str, params) -> dict:
         self.next_id += 1
