@@ -727,12 +727,7 @@ pub(crate) fn members_named<'a, const N: usize>(
 ) -> [Option<NodeRef<'a>>; N] {
     let mut found = [None; N];
     for (key, value) in node.entries() {
-        let Some((text, _)) = key.scalar() else {
-            continue;
-        };
-        if let Some(slot) = keys.iter().position(|name| same_key(text, name))
-            && key.as_str().is_some()
-        {
+        if let Some(slot) = keys.iter().position(|name| is_key(key, name)) {
             found[slot] = Some(value);
         }
     }

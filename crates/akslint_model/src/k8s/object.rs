@@ -98,7 +98,7 @@ impl<'a> Object<'a> {
     /// `Kind name` (or `Kind` alone), for messages.
     #[must_use]
     pub fn describe(&self) -> String {
-        join(&self.description())
+        self.description().concat()
     }
 
     /// The pieces of [`Self::describe`], so that longer descriptions are written in one go.
@@ -135,16 +135,6 @@ pub fn objects<'a>(file: &'a ParsedFile<'a>) -> Vec<Object<'a>> {
         } else {
             out.push(object);
         }
-    }
-    out
-}
-
-/// The pieces of a description as one string, allocated once: names are written into most
-/// messages.
-pub(crate) fn join(pieces: &[&str]) -> String {
-    let mut out = String::with_capacity(pieces.iter().map(|piece| piece.len()).sum());
-    for piece in pieces {
-        out.push_str(piece);
     }
     out
 }

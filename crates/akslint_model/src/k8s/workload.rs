@@ -1,6 +1,6 @@
 use akslint_syntax::NodeRef;
 
-use super::object::{join, map_entry};
+use super::object::map_entry;
 use super::{EffectiveSecurityContext, Object};
 
 /// A custom resource kind that carries a pod template (Argo Rollouts, KEDA ScaledJob, ...).
@@ -280,7 +280,7 @@ impl<'a> Container<'a> {
     /// `container `app``, for messages.
     #[must_use]
     pub fn describe(&self) -> String {
-        join(&self.description())
+        self.description().concat()
     }
 
     /// `container `app` of Deployment `web``, for messages about one container of `workload`.
@@ -288,7 +288,7 @@ impl<'a> Container<'a> {
     pub fn describe_in(&self, workload: &Workload<'_>) -> String {
         let [a, b, c, d] = self.description();
         let [e, f, g, h] = workload.object.description();
-        join(&[a, b, c, d, " of ", e, f, g, h])
+        [a, b, c, d, " of ", e, f, g, h].concat()
     }
 
     /// The pieces of [`Self::describe`].
