@@ -1,254 +1,675 @@
-//! JSON (with the comments and trailing commas ARM templates allow) into the span tree.
+//! JSON, with what Azure Resource Manager also reads (`//` and `/* */` comments, trailing
+//! commas, raw line breaks in strings), into the span tree.
+//!
+//! The parser is akslint's own: it writes each value straight into the tree, where a general
+//! JSON library builds its own syntax tree first (for ARM templates, converting that tree cost
+//! as much again as parsing), and it keeps its open collections on a heap stack instead of
+//! recursing, so that only [`Limits::max_depth`] bounds nesting, whatever the thread's stack.
 
 use std::borrow::Cow;
 
 use akslint_text::Span;
-use jsonc_parser::ast::{ObjectPropName, Value};
-use jsonc_parser::common::Ranged;
-use jsonc_parser::errors::ParseErrorKind;
-use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 
 use crate::error::nesting_message;
 use crate::tree::{Comment, Document, Entry, NodeId, ParsedFile, Tree};
 use crate::{Limits, ScalarStyle, SyntaxError, SyntaxErrorKind};
 
-/// Parses `text` with the JSON parser and the options that [`parse`] uses.
-fn parse_ast(
-    text: &str,
-) -> Result<jsonc_parser::ParseResult<'_>, jsonc_parser::errors::ParseError> {
-    let collect = CollectOptions {
-        comments: CommentCollectionStrategy::Separate,
-        tokens: false,
-    };
-    // ARM accepts comments, trailing commas and raw newlines in strings, nothing looser.
-    let options = ParseOptions {
-        allow_comments: true,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: true,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        ..ParseOptions::default()
-    };
-    jsonc_parser::parse_to_ast(text, &collect, &options)
-}
-
-/// Reads one JSON document with the parser and the options of [`parse`] and builds no tree:
-/// whether it parsed. This is the floor the linter's cost is measured against.
+/// Reads one JSON document with the parser of [`parse`] and builds nothing: whether it parsed.
+/// This is the floor the linter's cost is measured against.
 #[must_use]
 pub fn scan(text: &str, limits: &Limits) -> bool {
-    too_deep(text, limits.max_depth.min(Limits::MAX_DEPTH)).is_none() && parse_ast(text).is_ok()
+    Parser::new(text, limits, Discard).document().is_ok()
 }
 
 /// Parses one JSON document. Never fails: problems are in [`ParsedFile::errors`].
-///
-/// Text nested deeper than [`Limits::max_depth`] is refused before it is parsed, because the
-/// JSON parser and the conversion into the tree recurse once per level on the native stack.
 #[must_use]
 pub fn parse<'s>(text: &'s str, limits: &Limits) -> ParsedFile<'s> {
-    let max_depth = limits.max_depth.min(Limits::MAX_DEPTH);
-    if let Some(offset) = too_deep(text, max_depth) {
-        return refused(
-            text,
-            SyntaxError {
-                kind: SyntaxErrorKind::LimitExceeded,
-                message: nesting_message(max_depth),
-                span: Span::from_range(offset..offset + 1),
-                document: Some(0),
-            },
-        );
-    }
-    let mut out = ParsedFile::default();
+    let mut tree = Tree::new(text);
+    // Pretty-printed JSON has about one node per 16 bytes, its indentation included.
+    tree.reserve_for_text(text.len(), 16);
+    let sink = Build {
+        tree,
+        entries: Vec::new(),
+        items: Vec::new(),
+        comments: Vec::new(),
+    };
+    let mut parser = Parser::new(text, limits, sink);
     let whole = Span::from_range(0..text.len());
-    match parse_ast(text) {
-        Ok(result) => {
-            if let Some(comments) = &result.comments {
-                let mut all: Vec<Comment<'_>> = comments
-                    .values()
-                    .flat_map(|list| list.iter())
-                    .map(|c| {
-                        let range = c.range();
-                        Comment {
-                            span: Span::from_range(range.start..range.end),
-                            text: Cow::Borrowed(c.text()),
-                        }
-                    })
-                    .collect();
-                all.sort_by_key(|c| c.span.start);
-                all.dedup_by_key(|c| c.span.start);
-                out.comments = all;
+    match parser.document() {
+        Ok(root) => {
+            let Build {
+                mut tree, comments, ..
+            } = parser.sink;
+            tree.shrink_to_fit();
+            let span = root.map_or(whole, |id| tree.node(id).span());
+            ParsedFile {
+                tree,
+                comments,
+                documents: vec![Document {
+                    index: 0,
+                    root,
+                    span,
+                    failed: false,
+                    helm_source: None,
+                }],
+                ..ParsedFile::default()
             }
-            out.tree = Tree::new(text);
-            // Pretty-printed JSON has about one node per 16 bytes, its indentation included.
-            out.tree.reserve_for_text(text.len(), 16);
-            let mut builder = Builder {
-                tree: &mut out.tree,
-                entries: Vec::new(),
-                items: Vec::new(),
-            };
-            let root = result.value.map(|value| builder.build(value));
-            out.tree.shrink_to_fit();
-            out.documents.push(Document {
+        }
+        Err(error) => ParsedFile {
+            errors: vec![error],
+            documents: vec![Document {
                 index: 0,
-                root,
-                span: root.map_or(whole, |id| out.tree.node(id).span()),
-                failed: false,
+                root: None,
+                span: whole,
+                failed: true,
                 helm_source: None,
-            });
-        }
-        Err(error) => {
-            let range = error.range();
-            let limit = matches!(error.kind(), ParseErrorKind::NestingDepthExceeded);
-            return refused(
-                text,
-                SyntaxError {
-                    kind: if limit {
-                        SyntaxErrorKind::LimitExceeded
-                    } else {
-                        SyntaxErrorKind::Invalid
-                    },
-                    message: if limit {
-                        nesting_message(Limits::MAX_DEPTH)
-                    } else {
-                        error.kind().to_string()
-                    },
-                    span: Span::from_range(range.start..range.end),
-                    document: Some(0),
-                },
-            );
-        }
-    }
-    out
-}
-
-/// A file that could not be read: one failed document and the error.
-fn refused(text: &str, error: SyntaxError) -> ParsedFile<'_> {
-    ParsedFile {
-        errors: vec![error],
-        documents: vec![Document {
-            index: 0,
-            root: None,
-            span: Span::from_range(0..text.len()),
-            failed: true,
-            helm_source: None,
-        }],
-        ..ParsedFile::default()
+            }],
+            ..ParsedFile::default()
+        },
     }
 }
 
-/// The offset of the first `[` or `{` that opens a collection deeper than `max_depth`, found
-/// by a scan that knows strings and comments but nothing else of JSON: it only has to agree
-/// with the parser on valid input, and on invalid input either error is a true report.
-fn too_deep(text: &str, max_depth: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    // An escape hides the next byte, which may be a quote.
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r') {
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > max_depth {
-                    return Some(i);
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
+/// Where the parser puts what it reads.
+trait Sink<'s> {
+    type Node: Copy;
+    fn scalar(&mut self, value: Cow<'s, str>, style: ScalarStyle, span: Span) -> Self::Node;
+    /// Where the members of a collection opened now start.
+    fn mark(&self, object: bool) -> usize;
+    fn item(&mut self, item: Self::Node);
+    fn entry(&mut self, key: Self::Node, value: Self::Node);
+    /// Closes the collection whose members start at `mark`.
+    fn close(&mut self, object: bool, mark: usize, span: Span) -> Self::Node;
+    fn comment(&mut self, span: Span, text: &'s str);
 }
 
-/// Converts the AST into the tree. The children of the collections being built wait on two
-/// stacks, so that each collection is copied into the tree once and needs no vector of its own.
-struct Builder<'s, 't> {
-    tree: &'t mut Tree<'s>,
+/// Builds the tree. The members of open collections wait on two stacks, so that each
+/// collection is copied into the tree once and needs no vector of its own.
+struct Build<'s> {
+    tree: Tree<'s>,
     entries: Vec<Entry>,
     items: Vec<NodeId>,
+    comments: Vec<Comment<'s>>,
 }
 
-impl<'s> Builder<'s, '_> {
-    /// Converts one value; its depth is bounded by the pre-scan (and jsonc-parser's own limit).
-    fn build(&mut self, value: Value<'s>) -> NodeId {
-        match value {
-            Value::StringLit(lit) => {
-                self.tree
-                    .push_scalar(lit.value, ScalarStyle::DoubleQuoted, span(lit.range))
-            }
-            Value::NumberLit(lit) => self.tree.push_scalar(
-                Cow::Borrowed(lit.value),
-                ScalarStyle::Plain,
-                span(lit.range),
-            ),
-            Value::BooleanLit(lit) => {
-                let text = if lit.value { "true" } else { "false" };
-                self.tree
-                    .push_scalar(Cow::Borrowed(text), ScalarStyle::Plain, span(lit.range))
-            }
-            Value::NullKeyword(lit) => {
-                self.tree
-                    .push_scalar(Cow::Borrowed("null"), ScalarStyle::Plain, span(lit.range))
-            }
-            Value::Array(array) => {
-                let mark = self.items.len();
-                for element in array.elements {
-                    let item = self.build(element);
-                    self.items.push(item);
-                }
-                let id = self
-                    .tree
-                    .push_sequence(&self.items[mark..], true, span(array.range));
-                self.items.truncate(mark);
-                id
-            }
-            Value::Object(object) => {
-                let mark = self.entries.len();
-                for property in object.properties {
-                    let key = match property.name {
-                        ObjectPropName::String(lit) => self.tree.push_scalar(
-                            lit.value,
-                            ScalarStyle::DoubleQuoted,
-                            span(lit.range),
-                        ),
-                        ObjectPropName::Word(lit) => self.tree.push_scalar(
-                            Cow::Borrowed(lit.value),
-                            ScalarStyle::Plain,
-                            span(lit.range),
-                        ),
-                    };
-                    let value = self.build(property.value);
-                    self.entries.push(Entry { key, value });
-                }
-                let id = self
-                    .tree
-                    .push_mapping(&self.entries[mark..], true, span(object.range));
-                self.entries.truncate(mark);
-                id
-            }
+impl<'s> Sink<'s> for Build<'s> {
+    type Node = NodeId;
+
+    fn scalar(&mut self, value: Cow<'s, str>, style: ScalarStyle, span: Span) -> NodeId {
+        self.tree.push_scalar(value, style, span)
+    }
+
+    fn mark(&self, object: bool) -> usize {
+        if object {
+            self.entries.len()
+        } else {
+            self.items.len()
+        }
+    }
+
+    fn item(&mut self, item: NodeId) {
+        self.items.push(item);
+    }
+
+    fn entry(&mut self, key: NodeId, value: NodeId) {
+        self.entries.push(Entry { key, value });
+    }
+
+    fn close(&mut self, object: bool, mark: usize, span: Span) -> NodeId {
+        if object {
+            let id = self.tree.push_mapping(&self.entries[mark..], true, span);
+            self.entries.truncate(mark);
+            id
+        } else {
+            let id = self.tree.push_sequence(&self.items[mark..], true, span);
+            self.items.truncate(mark);
+            id
+        }
+    }
+
+    fn comment(&mut self, span: Span, text: &'s str) {
+        self.comments.push(Comment {
+            span,
+            text: Cow::Borrowed(text),
+        });
+    }
+}
+
+/// Keeps nothing: [`scan`].
+struct Discard;
+
+impl<'s> Sink<'s> for Discard {
+    type Node = ();
+    fn scalar(&mut self, _: Cow<'s, str>, _: ScalarStyle, _: Span) {}
+    fn mark(&self, _: bool) -> usize {
+        0
+    }
+    fn item(&mut self, (): ()) {}
+    fn entry(&mut self, (): (), (): ()) {}
+    fn close(&mut self, _: bool, _: usize, _: Span) {}
+    fn comment(&mut self, _: Span, _: &'s str) {}
+}
+
+/// A token, with its span beside it.
+enum Token<'s> {
+    OpenBrace,
+    CloseBrace,
+    OpenBracket,
+    CloseBracket,
+    Comma,
+    Colon,
+    /// A string's value, its escapes decoded.
+    String(Cow<'s, str>),
+    /// A number, `true`, `false` or `null`, as written.
+    Literal(&'s str),
+    End,
+}
+
+impl Token<'_> {
+    /// How an error message names it.
+    fn describe(&self) -> &'static str {
+        match self {
+            Token::OpenBrace => "`{`",
+            Token::CloseBrace => "`}`",
+            Token::OpenBracket => "`[`",
+            Token::CloseBracket => "`]`",
+            Token::Comma => "`,`",
+            Token::Colon => "`:`",
+            Token::String(_) => "a string",
+            Token::Literal(_) => "a value",
+            Token::End => "the end of the file",
         }
     }
 }
 
-fn span(range: jsonc_parser::common::Range) -> Span {
-    Span::from_range(range.start..range.end)
+/// A collection being read.
+struct Open<N> {
+    object: bool,
+    /// Its opening bracket.
+    start: usize,
+    /// Where its members start in the sink.
+    mark: usize,
+    /// The key read for the value being read, in an object.
+    key: Option<N>,
 }
+
+struct Parser<'s, S> {
+    text: &'s str,
+    bytes: &'s [u8],
+    at: usize,
+    max_depth: usize,
+    sink: S,
+}
+
+impl<'s, S: Sink<'s>> Parser<'s, S> {
+    fn new(text: &'s str, limits: &Limits, sink: S) -> Self {
+        Self {
+            text,
+            bytes: text.as_bytes(),
+            at: 0,
+            max_depth: limits.max_depth.min(Limits::MAX_DEPTH),
+            sink,
+        }
+    }
+
+    /// Reads the document: one value (or none, in a file of only comments and whitespace).
+    fn document(&mut self) -> Result<Option<S::Node>, SyntaxError> {
+        let mut open: Vec<Open<S::Node>> = Vec::new();
+        let mut token = self.token()?;
+        if matches!(token.0, Token::End) {
+            return Ok(None);
+        }
+        'value: loop {
+            // `token` starts a value.
+            let (first, span) = token;
+            let mut node = match first {
+                Token::OpenBrace | Token::OpenBracket => {
+                    let object = matches!(first, Token::OpenBrace);
+                    if open.len() >= self.max_depth {
+                        return Err(SyntaxError {
+                            kind: SyntaxErrorKind::LimitExceeded,
+                            message: nesting_message(self.max_depth),
+                            span,
+                            document: Some(0),
+                        });
+                    }
+                    open.push(Open {
+                        object,
+                        start: span.start as usize,
+                        mark: self.sink.mark(object),
+                        key: None,
+                    });
+                    let next = self.token()?;
+                    if closes(object, &next.0) {
+                        self.close(&mut open, &next.1)
+                    } else {
+                        token = self.member_start(&mut open, next)?;
+                        continue 'value;
+                    }
+                }
+                Token::String(value) => self.sink.scalar(value, ScalarStyle::DoubleQuoted, span),
+                Token::Literal(text) => {
+                    self.sink
+                        .scalar(Cow::Borrowed(text), ScalarStyle::Plain, span)
+                }
+                other => return Err(unexpected(&other, span, "a value")),
+            };
+            // `node` is complete: it goes to the collection it is in, which may end with it.
+            loop {
+                let Some(collection) = open.last_mut() else {
+                    let (rest, span) = self.token()?;
+                    if matches!(rest, Token::End) {
+                        return Ok(Some(node));
+                    }
+                    return Err(invalid(
+                        span,
+                        format!(
+                            "{} after the document's value: a JSON file holds one value",
+                            rest.describe()
+                        ),
+                    ));
+                };
+                match collection.key.take() {
+                    Some(key) => self.sink.entry(key, node),
+                    None => self.sink.item(node),
+                }
+                let object = collection.object;
+                let (separator, span) = self.token()?;
+                match separator {
+                    Token::Comma => {
+                        let next = self.token()?;
+                        // A trailing comma, which ARM accepts.
+                        if closes(object, &next.0) {
+                            node = self.close(&mut open, &next.1);
+                            continue;
+                        }
+                        token = self.member_start(&mut open, next)?;
+                        continue 'value;
+                    }
+                    ref other if closes(object, other) => node = self.close(&mut open, &span),
+                    Token::End => return Err(self.unclosed(&open)),
+                    other => {
+                        let expected = if object {
+                            "`,` or `}` after an object member"
+                        } else {
+                            "`,` or `]` after an array item"
+                        };
+                        return Err(unexpected(&other, span, expected));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads the start of a member of the innermost collection from `next`, its first token:
+    /// in an object, the key and its colon. Returns the token that starts the value.
+    fn member_start(
+        &mut self,
+        open: &mut [Open<S::Node>],
+        next: (Token<'s>, Span),
+    ) -> Result<(Token<'s>, Span), SyntaxError> {
+        if matches!(next.0, Token::End) {
+            return Err(self.unclosed(open));
+        }
+        if !open.last().is_some_and(|collection| collection.object) {
+            return Ok(next);
+        }
+        let key = match next {
+            (Token::String(key), span) => self.sink.scalar(key, ScalarStyle::DoubleQuoted, span),
+            (other, span) => return Err(unexpected(&other, span, "a string key or `}`")),
+        };
+        match self.token()? {
+            (Token::Colon, _) => {}
+            (Token::End, _) => return Err(self.unclosed(open)),
+            (other, span) => return Err(unexpected(&other, span, "`:` after the key")),
+        }
+        if let Some(collection) = open.last_mut() {
+            collection.key = Some(key);
+        }
+        let value = self.token()?;
+        if matches!(value.0, Token::End) {
+            return Err(self.unclosed(open));
+        }
+        Ok(value)
+    }
+
+    /// Closes the innermost collection at the bracket spanning `end`.
+    fn close(&mut self, open: &mut Vec<Open<S::Node>>, end: &Span) -> S::Node {
+        let collection = open.pop().expect("a collection is open");
+        let span = Span::from_range(collection.start..end.end as usize);
+        self.sink.close(collection.object, collection.mark, span)
+    }
+
+    /// The error for a file that ends inside a collection: at its opening bracket, the place
+    /// to look for the missing close.
+    fn unclosed(&self, open: &[Open<S::Node>]) -> SyntaxError {
+        let innermost = open.last().expect("a collection is open");
+        let (what, close) = if innermost.object {
+            ("object", '}')
+        } else {
+            ("array", ']')
+        };
+        invalid(
+            Span::from_range(innermost.start..innermost.start + 1),
+            format!("the file ends inside this {what}: it has no closing `{close}`"),
+        )
+    }
+
+    /// The next token, after whitespace and comments.
+    fn token(&mut self) -> Result<(Token<'s>, Span), SyntaxError> {
+        self.skip_trivia()?;
+        let start = self.at;
+        let Some(&byte) = self.bytes.get(start) else {
+            return Ok((Token::End, Span::from_range(start..start)));
+        };
+        let token = match byte {
+            b'{' => self.punctuation(Token::OpenBrace),
+            b'}' => self.punctuation(Token::CloseBrace),
+            b'[' => self.punctuation(Token::OpenBracket),
+            b']' => self.punctuation(Token::CloseBracket),
+            b',' => self.punctuation(Token::Comma),
+            b':' => self.punctuation(Token::Colon),
+            b'"' => Token::String(self.string()?),
+            b'-' | b'0'..=b'9' => Token::Literal(self.number()?),
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'$' => Token::Literal(self.word()?),
+            _ => {
+                let length = self.text[start..].chars().next().map_or(1, char::len_utf8);
+                let span = Span::from_range(start..start + length);
+                let message = if byte == b'\'' {
+                    "JSON strings are written in double quotes, not single quotes".to_owned()
+                } else {
+                    format!("unexpected `{}`", &self.text[span.range()])
+                };
+                return Err(invalid(span, message));
+            }
+        };
+        Ok((token, Span::from_range(start..self.at)))
+    }
+
+    fn punctuation(&mut self, token: Token<'s>) -> Token<'s> {
+        self.at += 1;
+        token
+    }
+
+    /// Skips whitespace (JSON's, and any other Unicode whitespace) and comments, keeping the
+    /// comments.
+    fn skip_trivia(&mut self) -> Result<(), SyntaxError> {
+        while let Some(&byte) = self.bytes.get(self.at) {
+            match byte {
+                b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => self.at += 1,
+                b'/' => match self.bytes.get(self.at + 1) {
+                    Some(b'/') => {
+                        let start = self.at;
+                        let body = start + 2;
+                        let end = memchr::memchr2(b'\n', b'\r', &self.bytes[body..])
+                            .map_or(self.bytes.len(), |i| body + i);
+                        self.sink
+                            .comment(Span::from_range(start..end), &self.text[body..end]);
+                        self.at = end;
+                    }
+                    Some(b'*') => {
+                        let start = self.at;
+                        let body = start + 2;
+                        let Some(length) = memchr::memmem::find(&self.bytes[body..], b"*/") else {
+                            return Err(invalid(
+                                Span::from_range(start..body),
+                                "a comment without its closing `*/`".to_owned(),
+                            ));
+                        };
+                        let end = body + length + 2;
+                        self.sink.comment(
+                            Span::from_range(start..end),
+                            &self.text[body..body + length],
+                        );
+                        self.at = end;
+                    }
+                    _ => return Ok(()),
+                },
+                0x80.. => match self.text[self.at..].chars().next() {
+                    Some(c) if c.is_whitespace() => self.at += c.len_utf8(),
+                    _ => return Ok(()),
+                },
+                _ => return Ok(()),
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a string at its opening quote.
+    fn string(&mut self) -> Result<Cow<'s, str>, SyntaxError> {
+        let quote = self.at;
+        let body = quote + 1;
+        match memchr::memchr2(b'"', b'\\', &self.bytes[body..]) {
+            Some(length) if self.bytes[body + length] == b'"' => {
+                self.at = body + length + 1;
+                Ok(Cow::Borrowed(&self.text[body..body + length]))
+            }
+            Some(length) => self.escaped_string(quote, body + length).map(Cow::Owned),
+            None => Err(unterminated_string(quote)),
+        }
+    }
+
+    /// Reads the rest of a string whose first escape is at `escape`.
+    fn escaped_string(&mut self, quote: usize, mut escape: usize) -> Result<String, SyntaxError> {
+        let mut value = String::with_capacity(escape - quote + 16);
+        value.push_str(&self.text[quote + 1..escape]);
+        loop {
+            let (decoded, next) = self.escape(escape)?;
+            value.push(decoded);
+            match memchr::memchr2(b'"', b'\\', &self.bytes[next..]) {
+                Some(length) => {
+                    value.push_str(&self.text[next..next + length]);
+                    if self.bytes[next + length] == b'"' {
+                        self.at = next + length + 1;
+                        return Ok(value);
+                    }
+                    escape = next + length;
+                }
+                None => return Err(unterminated_string(quote)),
+            }
+        }
+    }
+
+    /// Decodes the escape at `at` (a backslash): the character, and where the text goes on.
+    fn escape(&self, at: usize) -> Result<(char, usize), SyntaxError> {
+        let simple = match self.bytes.get(at + 1) {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => return self.unicode_escape(at),
+            Some(_) => {
+                let length = self.text[at + 1..].chars().next().map_or(1, char::len_utf8);
+                let span = Span::from_range(at..at + 1 + length);
+                return Err(invalid(
+                    span,
+                    format!(
+                        "`{}` is not a JSON escape (those are `\\\"`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t` and `\\uXXXX`)",
+                        &self.text[span.range()]
+                    ),
+                ));
+            }
+            None => return Err(unterminated_string(at)),
+        };
+        Ok((simple, at + 2))
+    }
+
+    /// Decodes `\uXXXX` at `at`, with the low half that must follow a high surrogate.
+    fn unicode_escape(&self, at: usize) -> Result<(char, usize), SyntaxError> {
+        let unit = self.hex4(at)?;
+        if (0xD800..0xDC00).contains(&unit) {
+            let low = if self.bytes.get(at + 6..at + 8) == Some(b"\\u") {
+                Some(self.hex4(at + 6)?)
+            } else {
+                None
+            };
+            if let Some(low @ 0xDC00..0xE000) = low {
+                let code = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                if let Some(c) = char::from_u32(code) {
+                    return Ok((c, at + 12));
+                }
+            }
+        }
+        match char::from_u32(unit) {
+            Some(c) => Ok((c, at + 6)),
+            None => Err(invalid(
+                Span::from_range(at..at + 6),
+                format!(
+                    "`{}` is half of a UTF-16 surrogate pair without its other half",
+                    &self.text[at..at + 6]
+                ),
+            )),
+        }
+    }
+
+    /// The four hex digits of the `\u` escape at `at`.
+    fn hex4(&self, at: usize) -> Result<u32, SyntaxError> {
+        let digits = self
+            .bytes
+            .get(at + 2..at + 6)
+            .filter(|digits| digits.iter().all(u8::is_ascii_hexdigit));
+        let Some(digits) = digits else {
+            let end = (at + 6).min(self.text.len());
+            let end = (end..=self.text.len())
+                .find(|&i| self.text.is_char_boundary(i))
+                .unwrap_or(self.text.len());
+            return Err(invalid(
+                Span::from_range(at..end),
+                "`\\u` takes four hex digits".to_owned(),
+            ));
+        };
+        Ok(digits
+            .iter()
+            .fold(0, |code, &digit| code * 16 + hex_value(digit)))
+    }
+
+    /// Reads a number: JSON's grammar, `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    fn number(&mut self) -> Result<&'s str, SyntaxError> {
+        let start = self.at;
+        let digits = |from: usize| {
+            self.bytes[from..]
+                .iter()
+                .position(|b| !b.is_ascii_digit())
+                .map_or(self.bytes.len(), |i| from + i)
+        };
+        let mut at = start + usize::from(self.bytes[start] == b'-');
+        let problem = 'grammar: {
+            match self.bytes.get(at) {
+                Some(b'0') => at += 1,
+                Some(b'1'..=b'9') => at = digits(at + 1),
+                _ => break 'grammar Some("a digit after `-`"),
+            }
+            if self.bytes.get(at) == Some(&b'.') {
+                if !self.bytes.get(at + 1).is_some_and(u8::is_ascii_digit) {
+                    break 'grammar Some("a digit after the decimal point");
+                }
+                at = digits(at + 1);
+            }
+            if matches!(self.bytes.get(at), Some(b'e' | b'E')) {
+                at += 1;
+                if matches!(self.bytes.get(at), Some(b'+' | b'-')) {
+                    at += 1;
+                }
+                if !self.bytes.get(at).is_some_and(u8::is_ascii_digit) {
+                    break 'grammar Some("a digit in the exponent");
+                }
+                at = digits(at);
+            }
+            // `01`, `1x`, `1.2.3`: a number runs into more of one.
+            if self
+                .bytes
+                .get(at)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_'))
+            {
+                break 'grammar Some("the end of the number");
+            }
+            None
+        };
+        if let Some(expected) = problem {
+            // The word characters from the start are the number as its author meant it.
+            let end = self.word_end(at).max(start + 1);
+            return Err(invalid(
+                Span::from_range(start..end),
+                format!(
+                    "`{}` is not a JSON number: expected {expected}",
+                    &self.text[start..end]
+                ),
+            ));
+        }
+        self.at = at;
+        Ok(&self.text[start..at])
+    }
+
+    /// Reads `true`, `false` or `null`; any other word is an error.
+    fn word(&mut self) -> Result<&'s str, SyntaxError> {
+        let start = self.at;
+        let end = self.word_end(start);
+        let word = &self.text[start..end];
+        if matches!(word, "true" | "false" | "null") {
+            self.at = end;
+            return Ok(word);
+        }
+        Err(invalid(
+            Span::from_range(start..end),
+            format!(
+                "unexpected `{word}`: JSON strings are written in double quotes, and its literals are `true`, `false` and `null`"
+            ),
+        ))
+    }
+
+    /// The end of the run of word characters (ASCII letters, digits, `_`, `$`, `-`, `.`, `+`)
+    /// from `from`.
+    fn word_end(&self, from: usize) -> usize {
+        self.bytes[from..]
+            .iter()
+            .position(|b| {
+                !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'-' | b'.' | b'+'))
+            })
+            .map_or(self.bytes.len(), |i| from + i)
+    }
+}
+
+/// Whether `token` closes a collection of this kind.
+const fn closes(object: bool, token: &Token<'_>) -> bool {
+    matches!(
+        (object, token),
+        (true, Token::CloseBrace) | (false, Token::CloseBracket)
+    )
+}
+
+const fn hex_value(digit: u8) -> u32 {
+    match digit {
+        b'0'..=b'9' => (digit - b'0') as u32,
+        b'a'..=b'f' => (digit - b'a' + 10) as u32,
+        _ => (digit - b'A' + 10) as u32,
+    }
+}
+
+fn invalid(span: Span, message: String) -> SyntaxError {
+    SyntaxError {
+        kind: SyntaxErrorKind::Invalid,
+        message,
+        span,
+        document: Some(0),
+    }
+}
+
+fn unexpected(found: &Token<'_>, span: Span, expected: &str) -> SyntaxError {
+    invalid(
+        span,
+        format!("expected {expected}, found {}", found.describe()),
+    )
+}
+
+fn unterminated_string(quote: usize) -> SyntaxError {
+    invalid(
+        Span::from_range(quote..quote + 1),
+        "a string without its closing `\"`".to_owned(),
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -36,9 +36,8 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// The highest nesting limit, also the default. The JSON parser recurses on the native
-    /// stack, one frame per level, and refuses objects nested deeper than this on its own;
-    /// code that walks a tree recursively may rely on this bound.
+    /// The highest nesting limit, also the default: code that walks a tree recursively may
+    /// rely on this bound.
     pub const MAX_DEPTH: usize = 256;
 }
 

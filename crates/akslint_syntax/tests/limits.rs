@@ -54,8 +54,8 @@ fn json_brackets_in_strings_and_comments_do_not_nest() {
 
 #[test]
 fn deep_json_is_refused_without_recursing() {
-    // Deeper than the parser's own limit, on a thread with a small stack: the pre-scan refuses
-    // it before anything recurses.
+    // Far deeper than the limit, on a thread with a small stack: the parser keeps its open
+    // collections on the heap, and stops at the level that goes over.
     let depth = 100_000;
     let text = format!(
         "{{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"x\": {}}}",
@@ -78,9 +78,8 @@ fn deep_json_is_refused_without_recursing() {
 
 #[test]
 fn json_at_the_hard_maximum_depth_parses_on_a_small_stack() {
-    // Rayon's worker threads have 2 MiB stacks; the parser and the conversion into the tree
-    // recurse once per level, so the deepest accepted input must fit with room to spare.
-    // Objects cost the parser two levels of its own limit each: nest objects only.
+    // Rayon's worker threads have 2 MiB stacks; code that walks the tree may recurse once per
+    // level, so the deepest accepted input must fit with room to spare.
     let depth = Limits::MAX_DEPTH;
     let text = format!("{}0{}", "{\"a\": ".repeat(depth), "}".repeat(depth));
     let errors = std::thread::Builder::new()
