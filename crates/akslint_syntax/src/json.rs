@@ -372,8 +372,7 @@ impl<'s, S: Sink<'s>> Parser<'s, S> {
             b'-' | b'0'..=b'9' => Token::Literal(self.number()?),
             b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'$' => Token::Literal(self.word()?),
             _ => {
-                let length = self.text[start..].chars().next().map_or(1, char::len_utf8);
-                let span = Span::from_range(start..start + length);
+                let span = Span::from_range(start..self.char_end(start));
                 let message = if byte == b'\'' {
                     "JSON strings are written in double quotes, not single quotes".to_owned()
                 } else {
@@ -383,6 +382,11 @@ impl<'s, S: Sink<'s>> Parser<'s, S> {
             }
         };
         Ok((token, Span::from_range(start..self.at)))
+    }
+
+    /// The end of the character that starts at `at`.
+    fn char_end(&self, at: usize) -> usize {
+        at + self.text[at..].chars().next().map_or(1, char::len_utf8)
     }
 
     fn punctuation(&mut self, token: Token<'s>) -> Token<'s> {
@@ -482,8 +486,7 @@ impl<'s, S: Sink<'s>> Parser<'s, S> {
             Some(b't') => '\t',
             Some(b'u') => return self.unicode_escape(at),
             Some(_) => {
-                let length = self.text[at + 1..].chars().next().map_or(1, char::len_utf8);
-                let span = Span::from_range(at..at + 1 + length);
+                let span = Span::from_range(at..self.char_end(at + 1));
                 return Err(invalid(
                     span,
                     format!(
@@ -532,10 +535,13 @@ impl<'s, S: Sink<'s>> Parser<'s, S> {
             .get(at + 2..at + 6)
             .filter(|digits| digits.iter().all(u8::is_ascii_hexdigit));
         let Some(digits) = digits else {
-            let end = (at + 6).min(self.text.len());
-            let end = (end..=self.text.len())
-                .find(|&i| self.text.is_char_boundary(i))
-                .unwrap_or(self.text.len());
+            // The escape as far as it goes: `\u` and the hex digits there are.
+            let given = self.bytes[at + 2..]
+                .iter()
+                .take(4)
+                .take_while(|b| b.is_ascii_hexdigit())
+                .count();
+            let end = at + 2 + given;
             return Err(invalid(
                 Span::from_range(at..end),
                 "`\\u` takes four hex digits".to_owned(),

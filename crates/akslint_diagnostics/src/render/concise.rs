@@ -1,5 +1,8 @@
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::sync::Arc;
+
+use akslint_text::SourceFile;
 
 use rayon::prelude::*;
 
@@ -32,15 +35,13 @@ pub fn write_concise(out: &mut impl Write, diagnostics: &[Diagnostic]) -> io::Re
                 // spares the batch a reallocation that copies all it holds.
                 let mut text = Vec::with_capacity(batch.len() * 256);
                 // A file's findings come together: its path is made text once for all of them.
-                let mut path: Option<(&Diagnostic, std::borrow::Cow<'_, str>)> = None;
+                let mut path: Option<(&Arc<SourceFile>, Cow<'_, str>)> = None;
                 for diagnostic in batch {
-                    let same_file = path
-                        .as_ref()
-                        .is_some_and(|(last, _)| Arc::ptr_eq(&last.file, &diagnostic.file));
-                    if !same_file {
-                        path = Some((diagnostic, diagnostic.path()));
-                    }
-                    let shown = path.as_ref().map_or("", |(_, shown)| shown.as_ref());
+                    let file = &diagnostic.file;
+                    let shown = match path {
+                        Some((last, ref shown)) if Arc::ptr_eq(last, file) => shown,
+                        _ => &path.insert((file, diagnostic.path())).1,
+                    };
                     // Writing to memory cannot fail.
                     let _ = write_line(&mut text, shown, diagnostic);
                 }

@@ -140,7 +140,7 @@ fn errors_say_what_is_wrong_where() {
         (r#"{} {}"#, "{", "one value"),
         ("[\"open]", "\"", "closing `\"`"),
         (r#"["\x41"]"#, r"\x", "not a JSON escape"),
-        (r#"["\u12"]"#, r#"\u12"]"#, "four hex digits"),
+        (r#"["\u12"]"#, r"\u12", "four hex digits"),
         (r#"["\ud83d"]"#, r"\ud83d", "surrogate"),
         ("[01]", "01", "not a JSON number"),
         ("[1.]", "1.", "after the decimal point"),
