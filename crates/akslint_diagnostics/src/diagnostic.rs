@@ -136,7 +136,7 @@ impl Diagnostic {
         let by_path = if Arc::ptr_eq(&self.file, &other.file) {
             Ordering::Equal
         } else {
-            self.file.path().cmp(other.file.path())
+            akslint_text::compare_paths(self.file.path(), other.file.path())
         };
         by_path
             .then(self.span.start.cmp(&other.span.start))

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use akslint_diagnostics::ObjectRef;
 use akslint_model::k8s::{Object, WorkloadKinds, objects};
 use akslint_syntax::{NodeRef, ParsedFile};
-use akslint_text::{SourceFile, Span};
+use akslint_text::{SourceFile, Span, compare_paths};
 use rayon::prelude::*;
 
 use crate::{KubernetesVersion, PssLevel};
@@ -471,11 +471,11 @@ impl ProjectIndex {
     /// [`Self::absorb`]s gives what sorting after each would.
     fn normalize(&mut self) {
         for files in self.parameter_files.values_mut() {
-            files.sort_by(|a, b| a.path().cmp(b.path()));
+            files.sort_by(|a, b| compare_paths(a.path(), b.path()));
             files.dedup_by(|a, b| a.path() == b.path());
         }
         self.explicit_parameter_files
-            .sort_by(|a, b| a.path().cmp(b.path()));
+            .sort_by(|a, b| compare_paths(a.path(), b.path()));
         self.explicit_parameter_files
             .dedup_by(|a, b| a.path() == b.path());
         // Deduplicated too: evaluations with several parameter files repeat what does not
@@ -486,7 +486,7 @@ impl ProjectIndex {
             .dedup_by(|a, b| a.key == b.key && a.name == b.name);
         self.diagnostic_settings.sort_by(|a, b| {
             let (a, b) = (&a.location, &b.location);
-            (a.file.path(), a.span.start).cmp(&(b.file.path(), b.span.start))
+            compare_paths(a.file.path(), b.file.path()).then(a.span.start.cmp(&b.span.start))
         });
     }
 

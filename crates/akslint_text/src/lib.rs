@@ -7,9 +7,11 @@
 //! `\n` does, so columns stay right in files saved on Windows.
 
 mod line_index;
+mod path_order;
 mod source;
 mod span;
 
 pub use line_index::{LineCol, LineIndex};
+pub use path_order::compare_paths;
 pub use source::{SourceFile, SourceText};
 pub use span::Span;

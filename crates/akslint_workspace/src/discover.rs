@@ -94,7 +94,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Candidate>, Vec<DiscoveryError>
     if !errors.is_empty() {
         return Err(errors);
     }
-    candidates.sort_by(|a, b| a.path.cmp(&b.path));
+    candidates.sort_by(|a, b| akslint_text::compare_paths(&a.path, &b.path));
     candidates.dedup_by(|a, b| a.path == b.path);
     Ok(candidates)
 }
