@@ -397,9 +397,18 @@ impl<'s, S: Sink<'s>> Parser<'s, S> {
     /// Skips whitespace (JSON's, and any other Unicode whitespace) and comments, keeping the
     /// comments.
     fn skip_trivia(&mut self) -> Result<(), SyntaxError> {
-        while let Some(&byte) = self.bytes.get(self.at) {
+        loop {
+            // ASCII whitespace (space, and tab to carriage return) in a tight loop: a
+            // pretty-printed file is a third indentation.
+            let mut at = self.at;
+            while at < self.bytes.len() && matches!(self.bytes[at], b' ' | b'\t'..=b'\r') {
+                at += 1;
+            }
+            self.at = at;
+            let Some(&byte) = self.bytes.get(at) else {
+                return Ok(());
+            };
             match byte {
-                b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => self.at += 1,
                 b'/' => match self.bytes.get(self.at + 1) {
                     Some(b'/') => {
                         let start = self.at;
@@ -435,7 +444,6 @@ impl<'s, S: Sink<'s>> Parser<'s, S> {
                 _ => return Ok(()),
             }
         }
-        Ok(())
     }
 
     /// Reads a string at its opening quote.
