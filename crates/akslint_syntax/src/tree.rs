@@ -575,7 +575,8 @@ pub struct ParsedFile<'s> {
     pub tree: Tree<'s>,
     /// The documents, in source order.
     pub documents: Vec<Document>,
-    /// Every comment in source order.
+    /// The comments in source order: every one in JSON and Bicep; in YAML, every one when the
+    /// file holds one that akslint reads (`akslint:`, or Helm's `Source:`), and none otherwise.
     pub comments: Vec<Comment<'s>>,
     /// Syntax errors, duplicate keys and exceeded limits.
     pub errors: Vec<SyntaxError>,
