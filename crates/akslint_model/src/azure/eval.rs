@@ -333,7 +333,7 @@ impl<'c, 'a> Cx<'c, 'a> {
         }
         match node.scalar() {
             Some((text, ScalarStyle::DoubleQuoted)) => match expr::classify(text) {
-                TemplateString::Literal(literal) => Value::string(literal.as_ref(), node),
+                TemplateString::Literal(literal) => Value::string(literal, node),
                 TemplateString::Expression(inner) => cx.expression(node, inner),
             },
             Some((text, _)) => literal_scalar(text, node),
@@ -666,7 +666,7 @@ fn parameter_expression(slot: &ParameterSlot<'_>) -> String {
 }
 
 /// A plain JSON scalar (number, boolean, null).
-fn literal_scalar<'a>(text: &str, node: NodeRef<'a>) -> Value<'a> {
+fn literal_scalar<'a>(text: &'a str, node: NodeRef<'a>) -> Value<'a> {
     let data = match text {
         "true" => Data::Bool(true),
         "false" => Data::Bool(false),

@@ -14,7 +14,7 @@ use akslint_syntax::{Limits, NodeRef, ScalarStyle, json};
 
 use super::eval::Cx;
 use super::expr::{Call, Expr};
-use super::value::{Data, Unknown, Value};
+use super::value::{Data, Text, Unknown, Value};
 
 /// Longest string an expression may build; longer results are unknown.
 const MAX_STRING_BYTES: usize = 1 << 20;
@@ -147,7 +147,7 @@ pub(crate) fn call<'a>(cx: &Cx<'_, 'a>, call: &Call) -> Value<'a> {
         "objectkeys" => f.object_arg(0).map(|members| {
             let keys = members
                 .iter()
-                .map(|(k, _)| Value::string(Rc::clone(k), cx.at))
+                .map(|(k, _)| Value::string(k.clone(), cx.at))
                 .collect();
             Value::array(keys, cx.at)
         }),
@@ -258,7 +258,7 @@ impl<'a> Fn_<'_, '_, 'a> {
         }
     }
 
-    fn object_arg(&self, i: usize) -> Result_<'a, &[(Rc<str>, Value<'a>)]> {
+    fn object_arg(&self, i: usize) -> Result_<'a, &[(Text<'a>, Value<'a>)]> {
         self.known(i)?
             .as_object()
             .ok_or_else(|| self.invalid("expects an object"))
@@ -468,7 +468,7 @@ fn lambda_function<'a>(cx: &Cx<'_, 'a>, call: &Call, name: &str) -> Value<'a> {
                     Some((names, body)) => apply(cx, names, body, std::slice::from_ref(item)),
                     None => item.clone(),
                 };
-                members.push((Rc::from(key), value));
+                members.push((Text::Shared(Rc::from(key)), value));
             }
             Value::object(members, cx.at)
         }
@@ -976,11 +976,11 @@ fn split<'a>(f: &Fn_<'_, '_, 'a>) -> Result_<'a, Value<'a>> {
             .min();
         match next {
             Some((at, len)) => {
-                parts.push(Value::string(&rest[..at], f.cx.at));
+                parts.push(Value::string(rest[..at].to_owned(), f.cx.at));
                 rest = &rest[at + len..];
             }
             None => {
-                parts.push(Value::string(rest, f.cx.at));
+                parts.push(Value::string(rest.to_owned(), f.cx.at));
                 break;
             }
         }
@@ -1093,7 +1093,9 @@ fn from_json<'a>(cx: &Cx<'_, 'a>, node: NodeRef<'_>) -> Value<'a> {
     if node.is_mapping() {
         let members = node
             .entries()
-            .filter_map(|(key, value)| Some((Rc::from(key.as_str()?), from_json(cx, value))))
+            .filter_map(|(key, value)| {
+                Some((Text::Shared(Rc::from(key.as_str()?)), from_json(cx, value)))
+            })
             .collect();
         return Value::object(members, cx.at);
     }
@@ -1104,7 +1106,7 @@ fn from_json<'a>(cx: &Cx<'_, 'a>, node: NodeRef<'_>) -> Value<'a> {
         );
     }
     let data = match node.scalar() {
-        Some((text, ScalarStyle::DoubleQuoted)) => Data::String(text.into()),
+        Some((text, ScalarStyle::DoubleQuoted)) => Data::String(Text::Shared(text.into())),
         Some(("true", _)) => Data::Bool(true),
         Some(("false", _)) => Data::Bool(false),
         Some((text, _)) => match text.parse::<i64>() {
@@ -1120,9 +1122,9 @@ fn create_object<'a>(f: &Fn_<'_, '_, 'a>) -> Result_<'a, Value<'a>> {
     if !f.args.len().is_multiple_of(2) {
         return Err(f.invalid("takes key and value pairs"));
     }
-    let mut members: Vec<(Rc<str>, Value<'a>)> = Vec::with_capacity(f.args.len() / 2);
+    let mut members: Vec<(Text<'a>, Value<'a>)> = Vec::with_capacity(f.args.len() / 2);
     for pair in (0..f.args.len()).step_by(2) {
-        let key: Rc<str> = f.str_arg(pair)?.into();
+        let key = Text::Shared(f.str_arg(pair)?.into());
         members.retain(|(existing, _)| !existing.eq_ignore_ascii_case(&key));
         members.push((key, f.args[pair + 1].clone()));
     }
@@ -1226,7 +1228,7 @@ fn union<'a>(f: &Fn_<'_, '_, 'a>) -> Result_<'a, Value<'a>> {
 }
 
 fn merge<'a>(cx: &Cx<'_, 'a>, base: &Value<'a>, overlay: &Value<'a>) -> Value<'a> {
-    let mut members: Vec<(Rc<str>, Value<'a>)> = base.as_object().unwrap_or_default().to_vec();
+    let mut members: Vec<(Text<'a>, Value<'a>)> = base.as_object().unwrap_or_default().to_vec();
     for (key, value) in overlay.as_object().unwrap_or_default() {
         match members
             .iter_mut()
@@ -1238,7 +1240,7 @@ fn merge<'a>(cx: &Cx<'_, 'a>, base: &Value<'a>, overlay: &Value<'a>) -> Value<'a
                 *existing = merge(cx, existing, value);
             }
             Some((_, existing)) => *existing = value.clone(),
-            None => members.push((Rc::clone(key), value.clone())),
+            None => members.push((key.clone(), value.clone())),
         }
     }
     Value::object(members, cx.at)
@@ -1299,7 +1301,7 @@ fn shallow_merge<'a>(f: &Fn_<'_, '_, 'a>) -> Result_<'a, Value<'a>> {
     let objects = value
         .as_array()
         .ok_or_else(|| f.invalid("expects an array of objects"))?;
-    let mut members: Vec<(Rc<str>, Value<'a>)> = Vec::new();
+    let mut members: Vec<(Text<'a>, Value<'a>)> = Vec::new();
     for object in objects {
         if object.is_unknown() {
             return Err(object.clone());
@@ -1309,7 +1311,7 @@ fn shallow_merge<'a>(f: &Fn_<'_, '_, 'a>) -> Result_<'a, Value<'a>> {
         };
         for (key, value) in more {
             members.retain(|(existing, _)| !existing.eq_ignore_ascii_case(key));
-            members.push((Rc::clone(key), value.clone()));
+            members.push((key.clone(), value.clone()));
         }
     }
     Ok(Value::object(members, f.cx.at))

@@ -138,7 +138,7 @@ pub use template::{
     ArmDocument, Condition, CopyInstance, EvaluatedTemplate, Output, Parameter, ParameterFile,
     Resource, TemplateInfo,
 };
-pub use value::{Data, Origin, OriginKind, Unknown, Value, same_key};
+pub use value::{Data, Origin, OriginKind, Text, Unknown, Value, same_key};
 
 #[cfg(test)]
 mod tests;

@@ -2,6 +2,7 @@
 //! third state ARM needs offline: unknown.
 
 use std::fmt;
+use std::ops::Deref;
 use std::rc::Rc;
 
 use akslint_syntax::NodeRef;
@@ -39,7 +40,7 @@ pub enum Data<'a> {
     /// A JSON number with a fraction or exponent.
     Float(f64),
     /// A string.
-    String(Rc<str>),
+    String(Text<'a>),
     /// An array.
     Array(Rc<Items<'a>>),
     /// An object; keys keep their spelling, lookups ignore case as ARM does.
@@ -57,9 +58,95 @@ pub struct Items<'a> {
 
 /// The members of an object value, in written order.
 pub struct Members<'a> {
-    pub(crate) members: Vec<(Rc<str>, Value<'a>)>,
+    pub(crate) members: Vec<(Text<'a>, Value<'a>)>,
     pub(crate) depth: u32,
     pub(crate) size: u64,
+}
+
+/// The text of a string value or an object key: a slice of the template when it is written
+/// there (most keys and literals, which then cost no copy), else shared.
+#[derive(Clone)]
+pub enum Text<'a> {
+    /// Written in the template (or parameter file) as it is.
+    Borrowed(&'a str),
+    /// Computed, or written with escapes that evaluation removed.
+    Shared(Rc<str>),
+}
+
+impl Deref for Text<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Self::Borrowed(text) => text,
+            Self::Shared(text) => text,
+        }
+    }
+}
+
+impl AsRef<str> for Text<'_> {
+    fn as_ref(&self) -> &str {
+        self
+    }
+}
+
+impl<'a> From<&'a str> for Text<'a> {
+    fn from(text: &'a str) -> Self {
+        Self::Borrowed(text)
+    }
+}
+
+impl From<String> for Text<'_> {
+    fn from(text: String) -> Self {
+        Self::Shared(text.into())
+    }
+}
+
+impl From<Rc<str>> for Text<'_> {
+    fn from(text: Rc<str>) -> Self {
+        Self::Shared(text)
+    }
+}
+
+impl<'a> From<std::borrow::Cow<'a, str>> for Text<'a> {
+    fn from(text: std::borrow::Cow<'a, str>) -> Self {
+        match text {
+            std::borrow::Cow::Borrowed(text) => Self::Borrowed(text),
+            std::borrow::Cow::Owned(text) => text.into(),
+        }
+    }
+}
+
+impl PartialEq for Text<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Text<'_> {}
+
+impl PartialOrd for Text<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Text<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (**self).cmp(&**other)
+    }
+}
+
+impl fmt::Debug for Text<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self)
+    }
 }
 
 /// Why a value is unknown, and the expression that could not be evaluated.
@@ -170,7 +257,7 @@ impl<'a> Value<'a> {
 
     /// A string value.
     #[must_use]
-    pub fn string(text: impl Into<Rc<str>>, at: NodeRef<'a>) -> Self {
+    pub fn string(text: impl Into<Text<'a>>, at: NodeRef<'a>) -> Self {
         Self::new(Data::String(text.into()), at)
     }
 
@@ -186,7 +273,7 @@ impl<'a> Value<'a> {
 
     /// An object value; unknown when it would nest too deeply or grow too large.
     #[must_use]
-    pub fn object(members: Vec<(Rc<str>, Self)>, at: NodeRef<'a>) -> Self {
+    pub fn object(members: Vec<(Text<'a>, Self)>, at: NodeRef<'a>) -> Self {
         let (depth, size) = measure(members.iter().map(|(_, v)| v));
         if depth > MAX_VALUE_DEPTH || size > MAX_VALUE_SIZE {
             return Self::unknown(at, "", "is too large or too deeply nested to evaluate");
@@ -307,7 +394,7 @@ impl<'a> Value<'a> {
 
     /// The members when the value is an object.
     #[must_use]
-    pub fn as_object(&self) -> Option<&[(Rc<str>, Self)]> {
+    pub fn as_object(&self) -> Option<&[(Text<'a>, Self)]> {
         match &self.data {
             Data::Object(members) => Some(&members.members),
             _ => None,
@@ -379,7 +466,7 @@ impl<'a> Value<'a> {
                 members: members
                     .members
                     .iter()
-                    .map(|(key, value)| (Rc::clone(key), value.relocate(at, kind, name)))
+                    .map(|(key, value)| (key.clone(), value.relocate(at, kind, name)))
                     .collect(),
                 ..**members
             })),
@@ -403,7 +490,7 @@ impl<'a> Value<'a> {
                 members: members
                     .members
                     .iter()
-                    .map(|(key, value)| (Rc::clone(key), value.moved_to(at)))
+                    .map(|(key, value)| (key.clone(), value.moved_to(at)))
                     .collect(),
                 ..**members
             })),
