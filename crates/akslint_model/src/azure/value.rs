@@ -1,6 +1,7 @@
 //! Evaluated values: JSON data with where each value is written, where it came from, and the
 //! third state ARM needs offline: unknown.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Deref;
 use std::rc::Rc;
@@ -108,11 +109,11 @@ impl From<Rc<str>> for Text<'_> {
     }
 }
 
-impl<'a> From<std::borrow::Cow<'a, str>> for Text<'a> {
-    fn from(text: std::borrow::Cow<'a, str>) -> Self {
+impl<'a> From<Cow<'a, str>> for Text<'a> {
+    fn from(text: Cow<'a, str>) -> Self {
         match text {
-            std::borrow::Cow::Borrowed(text) => Self::Borrowed(text),
-            std::borrow::Cow::Owned(text) => text.into(),
+            Cow::Borrowed(text) => Self::Borrowed(text),
+            Cow::Owned(text) => text.into(),
         }
     }
 }
@@ -255,7 +256,7 @@ impl<'a> Value<'a> {
         )
     }
 
-    /// A string value.
+    /// A string value; text of the template (`&'a str`) is borrowed, not copied.
     #[must_use]
     pub fn string(text: impl Into<Text<'a>>, at: NodeRef<'a>) -> Self {
         Self::new(Data::String(text.into()), at)
